@@ -1,0 +1,226 @@
+/**
+ * Typed cert-manager.io/v1 resources after validation and defaulting. Everything downstream of
+ * `spec/` works on these, never on raw YAML. Field names follow cert-manager's JSON names.
+ */
+
+/** Where a value came from, for error messages (1-based line and column). */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  /** Always set for namespaced kinds (default `default`); empty for ClusterIssuer. */
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** cert-manager's SecretKeySelector: a Secret in the referring resource's namespace. */
+export interface SecretKeySelector {
+  name: string;
+  key?: string;
+  /** Position of the selector, to name the referrer when the Secret is missing. */
+  pos: SourcePos;
+  /** Field path of the selector, e.g. `spec.acme.privateKeySecretRef`. */
+  path: string;
+}
+
+export interface IssuerRef {
+  name: string;
+  /** Defaulted to `Issuer`. */
+  kind: string;
+  /** Defaulted to `cert-manager.io`. */
+  group: string;
+  /** The values exactly as written (cert-manager copies them verbatim into Secret annotations). */
+  rawKind: string;
+  rawGroup: string;
+}
+
+export type KeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519';
+export type KeyEncoding = 'PKCS1' | 'PKCS8';
+export type RotationPolicy = 'Always' | 'Never';
+
+export interface PrivateKeySpec {
+  algorithm: KeyAlgorithm;
+  encoding: KeyEncoding;
+  /** RSA bits (default 2048), ECDSA curve size 256|384|521 (default 256), 0 for Ed25519. */
+  size: number;
+  rotationPolicy: RotationPolicy;
+}
+
+export interface X509Subject {
+  organizations: string[];
+  countries: string[];
+  organizationalUnits: string[];
+  localities: string[];
+  provinces: string[];
+  streetAddresses: string[];
+  postalCodes: string[];
+  serialNumber?: string;
+}
+
+export interface SecretTemplate {
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface CertificateSpec {
+  secretName: string;
+  secretTemplate: SecretTemplate;
+  commonName?: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  uris: string[];
+  emailAddresses: string[];
+  subject: X509Subject;
+  /** Requested lifetime in milliseconds (default 2160h). */
+  durationMs: number;
+  /** Set only when `spec.duration` was written (ACME sends notAfter only then). */
+  durationSet: boolean;
+  renewBeforeMs?: number;
+  renewBeforePercentage?: number;
+  /** `spec.renewal.policy: Disabled` turns automatic renewal off. */
+  renewalDisabled: boolean;
+  isCA: boolean;
+  /** cert-manager usage names, defaulted to `digital signature`, `key encipherment`. */
+  usages: string[];
+  privateKey: PrivateKeySpec;
+  issuerRef: IssuerRef;
+  revisionHistoryLimit: number;
+}
+
+export interface CaIssuerSpec {
+  secretName: string;
+  crlDistributionPoints: string[];
+  ocspServers: string[];
+  issuingCertificateURLs: string[];
+  /** Position and path of `spec.ca.secretName`, to name it when the Secret is missing. */
+  pos: SourcePos;
+  path: string;
+}
+
+export interface SelfSignedIssuerSpec {
+  crlDistributionPoints: string[];
+}
+
+export interface Rfc2136Config {
+  kind: 'rfc2136';
+  nameserver: string;
+  tsigKeyName?: string;
+  tsigAlgorithm: 'HMACMD5' | 'HMACSHA1' | 'HMACSHA256' | 'HMACSHA512';
+  tsigSecretSecretRef?: SecretKeySelector;
+  protocol: 'UDP' | 'TCP';
+}
+
+export interface Route53Config {
+  kind: 'route53';
+  region?: string;
+  hostedZoneID?: string;
+  accessKeyID?: string;
+  accessKeyIDSecretRef?: SecretKeySelector;
+  secretAccessKeySecretRef?: SecretKeySelector;
+  role?: string;
+  serviceAccountRef?: { name: string; audiences: string[] };
+}
+
+/** `dns01.webhook`: certctl's extension point (exec hook, AliDNS). `config` is free-form. */
+export interface WebhookConfig {
+  kind: 'webhook';
+  groupName: string;
+  solverName: string;
+  config: Record<string, unknown>;
+  /** Field path of `config`, for errors about its contents. */
+  configPath: string;
+  configPos: SourcePos;
+}
+
+/** A provider cert-manager knows and certctl does not implement yet (cloudflare, azureDNS, ...). */
+export interface UnsupportedProvider {
+  kind: 'unsupported';
+  name: string;
+}
+
+export type Dns01Provider = Rfc2136Config | Route53Config | WebhookConfig | UnsupportedProvider;
+
+export interface SolverSelector {
+  matchLabels?: Record<string, string>;
+  dnsNames?: string[];
+  dnsZones?: string[];
+}
+
+export interface AcmeSolver {
+  /** Index in `spec.acme.solvers`; ties in selection go to the lower index. */
+  index: number;
+  selector?: SolverSelector;
+  /** Absent when the solver is http01 (not supported yet): selecting it is an error. */
+  dns01?: { cnameStrategy: 'None' | 'Follow'; provider: Dns01Provider };
+  /** `waitInsteadOfSelfCheck` (v1.21+): skip the propagation self-check and wait this long instead. */
+  waitInsteadOfSelfCheckMs?: number;
+  /** Field path of this solver (`spec.acme.solvers[1]`) and its position. */
+  path: string;
+  pos: SourcePos;
+}
+
+export interface AcmeIssuerSpec {
+  server: string;
+  email?: string;
+  privateKeySecretRef: SecretKeySelector;
+  skipTLSVerify: boolean;
+  /** PEM text decoded from the base64 `caBundle`. */
+  caBundle?: string;
+  externalAccountBinding?: { keyID: string; keySecretRef: SecretKeySelector; keyAlgorithm?: string };
+  preferredChain?: string;
+  disableAccountKeyGeneration: boolean;
+  enableDurationFeature: boolean;
+  profile?: string;
+  solvers: AcmeSolver[];
+}
+
+export type IssuerConfig =
+  | { type: 'selfSigned'; selfSigned: SelfSignedIssuerSpec }
+  | { type: 'ca'; ca: CaIssuerSpec }
+  | { type: 'acme'; acme: AcmeIssuerSpec }
+  /** vault, venafi: parsed so bundles load; using them is an error. */
+  | { type: 'unsupported'; name: string };
+
+export interface IssuerResource {
+  kind: 'Issuer' | 'ClusterIssuer';
+  metadata: ObjectMeta;
+  spec: IssuerConfig;
+  pos: SourcePos;
+}
+
+export interface CertificateResource {
+  kind: 'Certificate';
+  metadata: ObjectMeta;
+  spec: CertificateSpec;
+  pos: SourcePos;
+}
+
+export interface SecretResource {
+  kind: 'Secret';
+  metadata: ObjectMeta;
+  type: string;
+  /** Decoded `data` merged with `stringData` (stringData wins, as in Kubernetes). Never log. */
+  data: Record<string, Buffer>;
+  pos: SourcePos;
+}
+
+/** Everything loaded from the `-f` inputs. */
+export interface Manifests {
+  certificates: CertificateResource[];
+  /** Keyed by `issuerKey()`. */
+  issuers: Map<string, IssuerResource>;
+  /** Keyed by `namespace/name`. */
+  secrets: Map<string, SecretResource>;
+  /** One line per ignored document (other kinds), e.g. `deploy.yaml:12:1: ignoring apps/v1 Deployment web`. */
+  notes: string[];
+}
+
+/** Map key for an Issuer (`Issuer/ns/name`) or ClusterIssuer (`ClusterIssuer//name`). */
+export function issuerKey(kind: string, namespace: string, name: string): string {
+  return kind === 'ClusterIssuer' ? `ClusterIssuer//${name}` : `Issuer/${namespace}/${name}`;
+}

@@ -1,0 +1,207 @@
+/**
+ * `Certificate.spec`: every cert-manager v1.21 field, its defaults and the webhook's rules
+ * (ValidateCertificateSpec). Fields certctl cannot honour yet are errors, never ignored.
+ */
+import { isMap, isScalar, isSeq } from 'yaml';
+import { fail, mapEntries, readString, report } from './cursor.js';
+import type { Cur, MapReader } from './cursor.js';
+import { checkSignatureAlgorithm, readPrivateKey, readUsages } from './validate-cert-key.js';
+import { readLifetime } from './validate-lifetime.js';
+import { readAnnotations, readLabels, reqName } from './validate-meta.js';
+import { checkEmail, checkUri, normalizeDnsName, normalizeIp } from './san.js';
+import type { Checked } from './san.js';
+import type { CertificateSpec, IssuerRef, SecretTemplate, X509Subject } from './types.js';
+
+export const CERTIFICATE_FIELDS = [
+  'secretName',
+  'secretTemplate',
+  'commonName',
+  'dnsNames',
+  'ipAddresses',
+  'uris',
+  'emailAddresses',
+  'otherNames',
+  'subject',
+  'literalSubject',
+  'duration',
+  'renewBefore',
+  'renewBeforePercentage',
+  'renewal',
+  'isCA',
+  'usages',
+  'privateKey',
+  'issuerRef',
+  'keystores',
+  'revisionHistoryLimit',
+  'additionalOutputFormats',
+  'encodeUsagesInRequest',
+  'nameConstraints',
+  'signatureAlgorithm',
+];
+
+const SUBJECT_LISTS = ['organizations', 'countries', 'organizationalUnits', 'localities', 'provinces', 'streetAddresses', 'postalCodes'] as const;
+
+/** Positions the cross-document checks need; kept out of the public types. */
+export interface CertificateRefs {
+  issuerRef: { pos: Cur['keyPos']; path: string };
+  secretName: { pos: Cur['pos']; path: string };
+}
+
+/** Reads a list of SANs through `check`, de-duplicating after normalisation (notes say so). */
+function readSans(spec: MapReader, field: string, check: (s: string) => Checked, notes: string[]): string[] {
+  const out: string[] = [];
+  for (const item of spec.list(field) ?? []) {
+    const raw = readString(item);
+    if (raw === undefined) continue;
+    const r = check(raw);
+    if (!r.ok) fail(item, r.message, r.hint);
+    else if (out.includes(r.value)) notes.push(`${item.pos.file}:${item.pos.line}:${item.pos.col}: ${item.path}: duplicate ${JSON.stringify(r.value)} removed`);
+    else out.push(r.value);
+  }
+  return out;
+}
+
+function readSubject(spec: MapReader): X509Subject {
+  const m = spec.map('subject', [...SUBJECT_LISTS, 'serialNumber']);
+  const subject: X509Subject = {
+    organizations: [],
+    countries: [],
+    organizationalUnits: [],
+    localities: [],
+    provinces: [],
+    streetAddresses: [],
+    postalCodes: [],
+  };
+  if (!m) return subject;
+  for (const f of SUBJECT_LISTS) subject[f] = m.strList(f) ?? [];
+  const serial = m.str('serialNumber');
+  if (serial !== undefined) subject.serialNumber = serial;
+  return subject;
+}
+
+const RESERVED_ANNOTATION = /^cert-manager\.io\//;
+const ALLOWED_RESERVED = 'cert-manager.io/allow-direct-injection';
+
+function readSecretTemplate(spec: MapReader): SecretTemplate {
+  const out: SecretTemplate = { annotations: {}, labels: {} };
+  const m = spec.map('secretTemplate', ['annotations', 'labels']);
+  if (!m) return out;
+  const labels = m.get('labels');
+  if (labels) out.labels = readLabels(labels);
+  const annotations = m.get('annotations');
+  if (annotations) {
+    out.annotations = readAnnotations(annotations);
+    for (const [key, c] of mapEntries(annotations) ?? []) {
+      if (!RESERVED_ANNOTATION.test(key) || key === ALLOWED_RESERVED) continue;
+      report(c, c.keyPos, `annotation "${key}" is reserved: cert-manager.io/* annotations are set by certctl`, `only ${ALLOWED_RESERVED} may be set here`);
+      delete out.annotations[key];
+    }
+  }
+  return out;
+}
+
+function readIssuerRef(spec: MapReader): { ref: IssuerRef; cur?: Cur } {
+  const ref: IssuerRef = { name: '', kind: 'Issuer', group: 'cert-manager.io', rawKind: '', rawGroup: '' };
+  const cur = spec.get('issuerRef');
+  const m = spec.reqMap('issuerRef', ['name', 'kind', 'group']);
+  if (!m || !cur) return { ref, cur };
+  ref.name = reqName(m, 'name') ?? '';
+  ref.rawKind = m.str('kind') ?? '';
+  ref.rawGroup = m.str('group') ?? '';
+  ref.kind = ref.rawKind || 'Issuer';
+  ref.group = ref.rawGroup || 'cert-manager.io';
+  if (ref.group === 'cert-manager.io') {
+    const kindCur = m.get('kind');
+    if (kindCur && ref.kind !== 'Issuer' && ref.kind !== 'ClusterIssuer') {
+      fail(kindCur, `invalid kind ${JSON.stringify(ref.kind)}: must be "Issuer" or "ClusterIssuer"`, ref.rawGroup === '' ? 'did you forget to set spec.issuerRef.group?' : undefined);
+    }
+  } else {
+    const groupCur = m.get('group') as Cur;
+    report(groupCur, groupCur.keyPos, 'not supported yet', `certctl implements only cert-manager.io Issuers and ClusterIssuers, not external issuer group ${JSON.stringify(ref.group)}`);
+  }
+  return { ref, cur };
+}
+
+/** True when an optional field carries something (a non-empty list, mapping or string, or `true`). */
+function isSet(cur: Cur | undefined): cur is Cur {
+  const node = cur?.node;
+  if (!node) return false;
+  if (isSeq(node) || isMap(node)) return node.items.length > 0;
+  return isScalar(node) && node.value !== '' && node.value !== null && node.value !== false;
+}
+
+/** Fields cert-manager has and certctl does not implement: an error only when actually used. */
+function checkUnsupported(spec: MapReader): void {
+  const unsupported = (cur: Cur, hint: string): void => report(cur, cur.keyPos, 'not supported yet', hint);
+  const ks = spec.map('keystores', ['jks', 'pkcs12']);
+  const keystoreFields = { jks: ['create', 'alias', 'passwordSecretRef', 'password'], pkcs12: ['create', 'profile', 'passwordSecretRef', 'password'] };
+  for (const kind of ['jks', 'pkcs12'] as const) {
+    const c = ks?.get(kind);
+    const m = ks?.map(kind, keystoreFields[kind]);
+    if (c && m && m.bool('create') === true) unsupported(c, `certctl does not write ${kind === 'jks' ? 'JKS' : 'PKCS#12'} keystores yet`);
+  }
+  const simple: Array<[string, string]> = [
+    ['additionalOutputFormats', 'certctl writes PEM only'],
+    ['literalSubject', 'use commonName and subject instead'],
+    ['otherNames', 'otherName SANs are not implemented'],
+    ['nameConstraints', 'name constraints are not implemented'],
+  ];
+  for (const [field, hint] of simple) {
+    const c = spec.get(field);
+    if (isSet(c)) unsupported(c, hint);
+  }
+  const encode = spec.get('encodeUsagesInRequest');
+  if (encode && spec.bool('encodeUsagesInRequest') === false) unsupported(encode, 'certctl always puts key usages in the CSR');
+}
+
+export interface CertificateResult {
+  spec: CertificateSpec;
+  refs: CertificateRefs;
+}
+
+/** Validates `spec` (a mapping) and applies cert-manager's defaults. `notes` receives de-duplication notes. */
+export function readCertificateSpec(spec: MapReader, notes: string[]): CertificateResult {
+  const secretNameCur = spec.get('secretName');
+  const secretName = reqName(spec, 'secretName') ?? '';
+  const commonNameCur = spec.get('commonName');
+  const commonName = spec.str('commonName');
+  if (commonNameCur && commonName !== undefined && Buffer.byteLength(commonName) > 64) {
+    // The webhook measures Go len(), i.e. bytes; X.509's ub-common-name is 64 as well.
+    fail(commonNameCur, `must be at most 64 bytes long, got ${Buffer.byteLength(commonName)}`, 'put long names in dnsNames; the common name is optional');
+  }
+  const dnsNames = readSans(spec, 'dnsNames', normalizeDnsName, notes);
+  const ipAddresses = readSans(spec, 'ipAddresses', normalizeIp, notes);
+  const uris = readSans(spec, 'uris', checkUri, notes);
+  const emailAddresses = readSans(spec, 'emailAddresses', checkEmail, notes);
+  const hasIdentity = !!commonName || [dnsNames, ipAddresses, uris, emailAddresses].some((l) => l.length > 0);
+  const hasSansElsewhere = isSet(spec.get('literalSubject')) || isSet(spec.get('otherNames'));
+  const anyWritten = ['dnsNames', 'ipAddresses', 'uris', 'emailAddresses'].some((f) => isSet(spec.get(f)));
+  if (!hasIdentity && !hasSansElsewhere && !anyWritten) {
+    report(spec.cur, spec.cur.pos, 'at least one of commonName, dnsNames, ipAddresses, uris or emailAddresses must be set');
+  }
+  const privateKey = readPrivateKey(spec);
+  checkSignatureAlgorithm(spec, privateKey);
+  checkUnsupported(spec);
+  const { ref: issuerRef, cur: issuerRefCur } = readIssuerRef(spec);
+  const result: CertificateSpec = {
+    secretName,
+    secretTemplate: readSecretTemplate(spec),
+    dnsNames,
+    ipAddresses,
+    uris,
+    emailAddresses,
+    subject: readSubject(spec),
+    ...readLifetime(spec),
+    isCA: spec.bool('isCA') ?? false,
+    usages: readUsages(spec),
+    privateKey,
+    issuerRef,
+    revisionHistoryLimit: spec.int('revisionHistoryLimit', { min: 1 }) ?? 1,
+  };
+  if (commonName) result.commonName = commonName;
+  const refs: CertificateRefs = {
+    issuerRef: { pos: issuerRefCur?.keyPos ?? spec.cur.pos, path: issuerRefCur?.path ?? `${spec.path}.issuerRef` },
+    secretName: { pos: secretNameCur?.pos ?? spec.cur.pos, path: secretNameCur?.path ?? `${spec.path}.secretName` },
+  };
+  return { spec: result, refs };
+}
