@@ -1,0 +1,27 @@
+/** A cert-manager-style event about one Certificate (`Issuing`, `Generated`, `Issued`, ...). */
+export interface CertificateEvent {
+  name: string;
+  namespace: string;
+  reason: string;
+  message: string;
+  level: 'info' | 'warning' | 'error';
+}
+
+export type EventSink = (event: CertificateEvent) => void;
+
+/** What happened to one Certificate in a run; the CLI prints it and `-o json` serializes it. */
+export interface CertificateResult {
+  name: string;
+  namespace: string;
+  secretName: string;
+  action: 'issued' | 'up-to-date' | 'failed';
+  /** Why it was issued (a renewal Reason), `UpToDate`, or the failure reason. */
+  reason: string;
+  message: string;
+  /** Where the material is (directory and files, or a Secret reference). */
+  location?: string;
+  files?: Record<string, string>;
+  notAfter?: string;
+  renewalTime?: string;
+  error?: string;
+}

@@ -1,0 +1,46 @@
+import { describeKey, parsePrivateKey } from '../pki/keys.js';
+import { parseCertificateChain } from '../pki/parse.js';
+import type { PolicyInput } from '../renewal/policy-input.js';
+import type { CertificateResource } from '../spec/types.js';
+import type { StoredCertificate } from '../stores/store.js';
+import { issuedSpecOf } from './issued-spec.js';
+
+/** Parses what the store holds into the pure input of the renewal checks. */
+export function gatherPolicyInput(
+  cert: CertificateResource,
+  stored: StoredCertificate | undefined,
+  now: Date,
+  forced: boolean,
+): PolicyInput {
+  const spec = cert.spec;
+  const input: PolicyInput = {
+    now,
+    forced,
+    certificateName: cert.metadata.name,
+    desired: issuedSpecOf(spec),
+    renewBeforeMs: spec.renewBeforeMs,
+    renewBeforePercentage: spec.renewBeforePercentage,
+    renewalDisabled: spec.renewalDisabled,
+    missing: !stored || (!stored.data.tlsCrt && !stored.data.tlsKey),
+    certificatePem: stored?.data.tlsCrt,
+    keyPem: stored?.data.tlsKey,
+    record: stored?.record,
+  };
+  if (input.certificatePem) {
+    try {
+      input.cert = parseCertificateChain(input.certificatePem)[0];
+      if (!input.cert) input.certError = 'no certificate in tls.crt';
+    } catch (err) {
+      input.certError = (err as Error).message;
+    }
+  }
+  if (input.keyPem) {
+    try {
+      const parsed = parsePrivateKey(input.keyPem);
+      input.key = { ...parsed, ...describeKey(parsed.key) };
+    } catch (err) {
+      input.keyError = (err as Error).message;
+    }
+  }
+  return input;
+}

@@ -1,0 +1,126 @@
+import type { KeyObject } from 'node:crypto';
+import { describeKey, encodePrivateKey, generatePrivateKey } from '../pki/keys.js';
+import { evaluate, triggerChain } from '../renewal/chains.js';
+import { renewalTime } from '../renewal/renewal-time.js';
+import type { PolicyInput } from '../renewal/policy-input.js';
+import type { CertificateRecord, CertificateStatus } from '../stores/records.js';
+import type { CertificateStore, SecretTarget } from '../stores/store.js';
+import type { Issuer } from '../issuers/issuer.js';
+import type { CertificateEvent, CertificateResult } from './events.js';
+import { gatherPolicyInput } from './gather.js';
+import { issuedSpecOf } from './issued-spec.js';
+import type { PlannedCertificate } from './plan.js';
+import { secretMetadataFor } from './secret-annotations.js';
+import { verifyIssuedChain } from './verify-bundle.js';
+
+export interface IssueContext {
+  store: CertificateStore;
+  now: () => Date;
+  forced: boolean;
+  signal?: AbortSignal;
+  emit: (event: CertificateEvent) => void;
+  /** Builds the issuer for a planned certificate (CA key pairs are read at this point). */
+  issuerFor: (plan: PlannedCertificate) => Promise<Issuer>;
+}
+
+/**
+ * Brings one Certificate up to date: decides with the trigger chain, then generates or reuses the
+ * key, signs, checks the result and writes it through the store. Never throws: a failure is
+ * recorded in the store's status and returned.
+ */
+export async function issueCertificate(plan: PlannedCertificate, ctx: IssueContext): Promise<CertificateResult> {
+  const cert = plan.certificate;
+  const { name, namespace } = cert.metadata;
+  const target: SecretTarget = { namespace, secretName: cert.spec.secretName };
+  const base = { name, namespace, secretName: cert.spec.secretName };
+  const emit = (reason: string, message: string, level: CertificateEvent['level'] = 'info'): void =>
+    ctx.emit({ name, namespace, reason, message, level });
+
+  let stored;
+  try {
+    stored = await ctx.store.read(target);
+  } catch (err) {
+    emit('Failed', (err as Error).message, 'error');
+    return { ...base, action: 'failed', reason: 'StoreError', message: (err as Error).message, error: (err as Error).message };
+  }
+  const input = gatherPolicyInput(cert, stored, ctx.now(), ctx.forced);
+  const violation = evaluate(triggerChain, input);
+  if (!violation) {
+    const leaf = input.cert!;
+    const at = renewalTime(leaf.notBefore, leaf.notAfter, cert.spec);
+    const message = `certificate is up to date and has not expired; valid until ${leaf.notAfter.toISOString()}, renewal at ${at.toISOString()}`;
+    emit('UpToDate', message);
+    return { ...base, action: 'up-to-date', reason: 'UpToDate', message, location: stored?.location, notAfter: leaf.notAfter.toISOString(), renewalTime: at.toISOString() };
+  }
+  emit('Issuing', violation.message);
+
+  try {
+    const key = await keyFor(cert.spec.privateKey, input, emit);
+    const issuer = await ctx.issuerFor(plan);
+    const now = ctx.now();
+    const bundle = await issuer.sign({ certificate: cert, privateKey: key, now, signal: ctx.signal, event: emit });
+    const chain = verifyIssuedChain(bundle.chainPem, key, cert.spec, now);
+    const leaf = chain[0];
+    const at = renewalTime(leaf.notBefore, leaf.notAfter, cert.spec);
+    const record: CertificateRecord = {
+      version: 1,
+      certificateName: name,
+      namespace,
+      revision: (stored?.record?.revision ?? 0) + 1,
+      notBefore: leaf.notBefore.toISOString(),
+      notAfter: leaf.notAfter.toISOString(),
+      renewalTime: cert.spec.renewalDisabled ? undefined : at.toISOString(),
+      issuedAt: now.toISOString(),
+      spec: issuedSpecOf(cert.spec),
+      secret: secretMetadataFor(cert, leaf),
+    };
+    const written = await ctx.store.write(
+      target,
+      { tlsCrt: bundle.chainPem, tlsKey: encodePrivateKey(key, cert.spec.privateKey.encoding), caCrt: bundle.caPem },
+      record,
+    );
+    if (stored?.status?.lastFailureTime) await ctx.store.writeStatus(target, { version: 1 });
+    const message = `certificate issued, valid until ${record.notAfter} (revision ${record.revision})`;
+    emit('Issued', message);
+    return {
+      ...base,
+      action: 'issued',
+      reason: violation.reason,
+      message: violation.message,
+      location: written.location,
+      files: written.files,
+      notAfter: record.notAfter,
+      renewalTime: record.renewalTime,
+    };
+  } catch (err) {
+    const message = (err as Error).message;
+    emit('Failed', message, 'error');
+    await recordFailure(ctx, target, stored?.status, message).catch((e: Error) => emit('Failed', `could not record the failure: ${e.message}`, 'warning'));
+    return { ...base, action: 'failed', reason: violation.reason, message: violation.message, error: message, location: stored?.location };
+  }
+}
+
+/** rotationPolicy Never keeps a stored key that still fits the spec; otherwise a new key. */
+async function keyFor(
+  spec: { algorithm: string; size: number; rotationPolicy: string },
+  input: PolicyInput,
+  emit: (reason: string, message: string) => void,
+): Promise<KeyObject> {
+  if (spec.rotationPolicy === 'Never' && input.key && input.key.algorithm === spec.algorithm && (spec.algorithm === 'Ed25519' || input.key.size === spec.size)) {
+    emit('Reused', `reusing the stored ${spec.algorithm} private key (rotationPolicy: Never)`);
+    return input.key.key;
+  }
+  const key = await generatePrivateKey({ algorithm: spec.algorithm as 'RSA' | 'ECDSA' | 'Ed25519', size: spec.size });
+  const d = describeKey(key);
+  emit('Generated', `generated a new ${d.algorithm}${d.algorithm === 'Ed25519' ? '' : ` ${d.size}`} private key`);
+  return key;
+}
+
+async function recordFailure(ctx: IssueContext, target: SecretTarget, previous: CertificateStatus | undefined, message: string): Promise<void> {
+  await ctx.store.writeStatus(target, {
+    version: 1,
+    lastFailureTime: ctx.now().toISOString(),
+    failedIssuanceAttempts: (previous?.failedIssuanceAttempts ?? 0) + 1,
+    lastFailureMessage: message,
+  });
+}

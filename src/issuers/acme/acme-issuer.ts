@@ -1,0 +1,99 @@
+import { Resolver } from '../../dns/resolver.js';
+import { buildCsr } from '../../pki/csr.js';
+import { createProvider } from '../../providers/registry.js';
+import type { DnsProvider } from '../../providers/provider.js';
+import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
+import type { Issuer, SignRequest, SignedBundle } from '../issuer.js';
+import type { IssuerDeps } from '../registry.js';
+import { subjectFromSpec } from '../template.js';
+import { openAccount } from './account.js';
+import type { AcmeHttp } from './acme-http.js';
+import { Dns01Challenges } from './dns01-challenges.js';
+import { acmeIdentifiers } from './identifiers.js';
+import { runOrder } from './order-flow.js';
+import { selectSolver } from './solver-selection.js';
+
+/**
+ * cert-manager's `acme` issuer with DNS-01: one order for all names, challenges solved by the
+ * solver cert-manager would pick for each, records always cleaned up, the chain checked by the
+ * caller before anything is written. ACME issuers return no `ca.crt`, as in cert-manager.
+ */
+export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssuerSpec, deps: IssuerDeps): Promise<Issuer> {
+  const resolver = new Resolver({ nameservers: deps.dns01.recursiveNameservers, timeoutMs: deps.dns01.queryTimeoutMs });
+  const providers = new Map<AcmeSolver, Promise<DnsProvider>>();
+  const providerFor = (solver: AcmeSolver): Promise<DnsProvider> => {
+    let p = providers.get(solver);
+    if (!p) {
+      p = createProvider(solver.dns01!.provider, {
+        env: deps.env,
+        secretValue: async (ref, defaultKey) => {
+          const key = ref.key ?? defaultKey;
+          const s = await deps.secrets(deps.secretNamespace, ref.name);
+          const v = key ? s?.data[key] : undefined;
+          if (!v) throw new Error(`${ref.path}: Secret ${deps.secretNamespace}/${ref.name}${key ? ` key ${key}` : ''} not found`);
+          return v.toString('utf8').trim();
+        },
+      });
+      providers.set(solver, p);
+    }
+    return p;
+  };
+
+  return {
+    async sign(req: SignRequest): Promise<SignedBundle> {
+      const cert = req.certificate;
+      const http = await session(resource, spec, deps, req);
+      const challenges = new Dns01Challenges({ resolver, options: deps.dns01, providerFor, event: req.event, signal: req.signal });
+      const before = http.requests;
+      try {
+        const chainPem = await runOrder(
+          http,
+          {
+            identifiers: acmeIdentifiers(cert.spec),
+            profile: spec.profile,
+            notAfter: spec.enableDurationFeature && cert.spec.durationSet ? new Date(req.now.getTime() + cert.spec.durationMs).toISOString() : undefined,
+            preferredChain: spec.preferredChain,
+            csrDer: () => csrDer(buildCsr({ subject: subjectFromSpec(cert.spec), dnsNames: cert.spec.dnsNames, ipAddresses: cert.spec.ipAddresses, uris: cert.spec.uris, emailAddresses: cert.spec.emailAddresses, usages: cert.spec.usages, isCA: cert.spec.isCA }, req.privateKey)),
+          },
+          {
+            signal: req.signal,
+            event: req.event,
+            tasksFor: async (pending) =>
+              Promise.all(
+                pending.map(async (p) => {
+                  const solver = selectSolver(spec.solvers, p.identifier, cert.metadata.labels);
+                  if (!solver?.dns01) throw new Error(`${p.identifier}: no dns01 solver of ${resource.kind} ${resource.metadata.name} matches it`);
+                  return { identifier: p.identifier, solver, value: await http.dns01Value(p.token) };
+                }),
+              ),
+            presentAndWait: async (tasks) => {
+              await challenges.presentAll(tasks);
+              await challenges.waitForAll();
+            },
+          },
+        );
+        req.event('Downloaded', `certificate chain downloaded (${http.requests - before} ACME requests for this order)`);
+        return { chainPem };
+      } finally {
+        const problems = await challenges.cleanupAll();
+        for (const p of problems) req.event('CleanupFailed', p);
+      }
+    },
+  };
+}
+
+/** One account lookup per issuer and account key per run, shared by its certificates. */
+async function session(resource: IssuerResource, spec: AcmeIssuerSpec, deps: IssuerDeps, req: SignRequest): Promise<AcmeHttp> {
+  const key = `acme:${spec.server}:${deps.secretNamespace}/${spec.privateKeySecretRef.name}`;
+  let s = deps.cache.get(key) as Promise<AcmeHttp> | undefined;
+  if (!s) {
+    s = openAccount(resource, spec, deps, req.signal, req.event);
+    deps.cache.set(key, s);
+    s.catch(() => deps.cache.delete(key));
+  }
+  return s;
+}
+
+function csrDer(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}

@@ -1,0 +1,143 @@
+import { challengeRecordName } from '../../dns/challenge-record.js';
+import { followCnames } from '../../dns/cname.js';
+import type { Dns01Options } from '../../dns/dns01-options.js';
+import { waitForPropagation } from '../../dns/propagation.js';
+import type { Resolver } from '../../dns/resolver.js';
+import { findZone } from '../../dns/zone.js';
+import type { DnsProvider, TxtRecord } from '../../providers/provider.js';
+import type { AcmeSolver } from '../../spec/types.js';
+
+/** One dns-01 challenge to answer: the identifier as ordered (`*.` kept) and its TXT value. */
+export interface ChallengeTask {
+  identifier: string;
+  value: string;
+  solver: AcmeSolver;
+}
+
+/** A TXT value certctl put in DNS, with what it takes to remove it again. */
+export interface PresentedRecord {
+  identifier: string;
+  record: TxtRecord;
+  provider: DnsProvider;
+  solverPath: string;
+}
+
+const TTL = 60;
+/** Cleanup gets its own budget, independent of a cancelled or timed-out issuance. */
+const CLEANUP_TIMEOUT_MS = 30_000;
+
+export interface Dns01Deps {
+  resolver: Resolver;
+  options: Dns01Options;
+  providerFor: (solver: AcmeSolver) => Promise<DnsProvider>;
+  event: (reason: string, message: string) => void;
+  signal?: AbortSignal;
+  /** Called before each provider call and after each cleanup, to journal records (crash cleanup). */
+  journal?: { added(r: PresentedRecord): Promise<void>; removed(r: PresentedRecord): Promise<void> };
+}
+
+/**
+ * Presents every challenge first, then waits until all are served by every authoritative
+ * nameserver, so that all names propagate at once (lego's "max time to propagate"), and always
+ * cleans up exactly the values it added.
+ */
+export class Dns01Challenges {
+  private readonly presented: PresentedRecord[] = [];
+
+  constructor(private readonly deps: Dns01Deps) {}
+
+  /** Writes every TXT value. Values sharing a name (apex + wildcard) go to the provider one after another. */
+  async presentAll(tasks: ChallengeTask[]): Promise<void> {
+    const byName = new Map<string, { task: ChallengeTask; fqdn: string; zone: string }[]>();
+    await Promise.all(
+      tasks.map(async (task) => {
+        const fqdn = await this.recordName(task);
+        const zone = await findZone(parentOf(fqdn), this.deps.resolver, { signal: this.deps.signal }).catch((err: Error) => {
+          throw new Error(`${task.identifier}: cannot find the DNS zone of ${fqdn}: ${err.message}`);
+        });
+        const list = byName.get(fqdn) ?? [];
+        list.push({ task, fqdn, zone });
+        byName.set(fqdn, list);
+      }),
+    );
+    await Promise.all(
+      [...byName.values()].map(async (items) => {
+        for (const { task, fqdn, zone } of items) {
+          if (this.presented.some((p) => p.record.fqdn === fqdn && p.record.value === task.value)) continue;
+          const provider = await this.deps.providerFor(task.solver);
+          const presented: PresentedRecord = { identifier: task.identifier, record: { fqdn, zone, value: task.value, ttl: TTL }, provider, solverPath: task.solver.path };
+          await this.deps.journal?.added(presented);
+          this.presented.push(presented);
+          await provider.present(presented.record, this.deps.signal);
+          this.deps.event('Presented', `${task.identifier}: TXT ${fqdn} in zone ${zone} via ${provider.name} (${task.solver.path})`);
+        }
+      }),
+    );
+  }
+
+  /** Waits until each presented value is served where the CA will look. */
+  async waitForAll(): Promise<void> {
+    const o = this.deps.options;
+    const started = Date.now();
+    await Promise.all(
+      this.presented.map((p) =>
+        waitForPropagation({
+          fqdn: p.record.fqdn,
+          value: p.record.value,
+          resolver: this.deps.resolver,
+          timeoutMs: o.propagationTimeoutMs,
+          intervalMs: o.pollIntervalMs,
+          signal: this.deps.signal,
+          recursiveOnly: o.recursiveOnly,
+          followCnames: false,
+          nsPort: o.authoritativePort,
+        }).catch((err: Error) => {
+          throw new Error(`${p.identifier}: TXT ${p.record.fqdn} did not propagate: ${err.message}`);
+        }),
+      ),
+    );
+    const where = o.recursiveOnly ? 'the recursive nameservers' : 'every authoritative nameserver';
+    this.deps.event('Propagated', `${this.presented.length} TXT value(s) served by ${where} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /** Removes every value this run added; returns the problems instead of throwing. */
+  async cleanupAll(): Promise<string[]> {
+    const signal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+    const problems: string[] = [];
+    const byName = new Map<string, PresentedRecord[]>();
+    for (const p of this.presented) byName.set(p.record.fqdn, [...(byName.get(p.record.fqdn) ?? []), p]);
+    await Promise.all(
+      [...byName.values()].map(async (items) => {
+        for (const p of items) {
+          try {
+            await p.provider.cleanUp(p.record, signal);
+            await this.deps.journal?.removed(p);
+          } catch (err) {
+            problems.push(`${p.identifier}: cleanup of TXT ${p.record.fqdn} failed: ${(err as Error).message}`);
+          }
+        }
+      }),
+    );
+    if (this.presented.length > 0 && problems.length === 0) this.deps.event('CleanedUp', `removed ${this.presented.length} TXT value(s)`);
+    this.presented.length = 0;
+    return problems;
+  }
+
+  /** `_acme-challenge.<name>`, or where its CNAME chain ends with `cnameStrategy: Follow`. */
+  private async recordName(task: ChallengeTask): Promise<string> {
+    const name = challengeRecordName(task.identifier);
+    if (task.solver.dns01?.cnameStrategy !== 'Follow') return name;
+    const target = await followCnames(name, this.deps.resolver, 10, { signal: this.deps.signal });
+    if (target !== name) this.deps.event('CNAME', `${task.identifier}: ${name} is a CNAME to ${target}; writing the record there`);
+    return target;
+  }
+}
+
+/**
+ * The zone walk starts above the challenge name: asking for `_acme-challenge.*` before the record
+ * exists would put an NXDOMAIN into resolver caches just before the CA looks it up.
+ */
+function parentOf(fqdn: string): string {
+  const i = fqdn.indexOf('.');
+  return i >= 0 && i < fqdn.length - 1 ? fqdn.slice(i + 1) : fqdn;
+}

@@ -1,0 +1,164 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AcmeHttp, AcmeResponse } from './acme-http.js';
+import { parseRetryAfter } from './problem.js';
+import type { ChallengeTask } from './dns01-challenges.js';
+
+interface Identifier {
+  type: 'dns' | 'ip';
+  value: string;
+}
+
+interface Challenge {
+  type: string;
+  url: string;
+  token: string;
+  status: string;
+  error?: { type?: string; detail?: string };
+}
+
+interface Authorization {
+  identifier: Identifier;
+  status: string;
+  wildcard?: boolean;
+  challenges: Challenge[];
+}
+
+interface Order {
+  status: string;
+  authorizations: string[];
+  finalize: string;
+  certificate?: string;
+  error?: { type?: string; detail?: string };
+}
+
+export interface OrderRequest {
+  identifiers: Identifier[];
+  profile?: string;
+  notAfter?: string;
+  /** Builds the CSR (DER) once the order is ready. */
+  csrDer: () => Buffer;
+  preferredChain?: string;
+}
+
+export interface OrderHooks {
+  /** Picks the solver and TXT value for each pending identifier. */
+  tasksFor: (pending: { identifier: string; token: string }[]) => Promise<ChallengeTask[]>;
+  presentAndWait: (tasks: ChallengeTask[]) => Promise<void>;
+  event: (reason: string, message: string) => void;
+  signal?: AbortSignal;
+}
+
+const POLL_MIN_MS = 200;
+const POLL_MAX_MS = 3_000;
+const POLL_TIMEOUT_MS = 300_000;
+
+/**
+ * One RFC 8555 order driven step by step: newOrder for all identifiers, skip authorizations the
+ * CA already holds valid, present all dns-01 values and wait for them (hooks), answer every
+ * challenge, poll with the server's Retry-After, stop at the first invalid authorization
+ * (deactivating the rest), finalize with our CSR and download the chain, preferring
+ * `preferredChain` through the alternate links. Returns the PEM chain.
+ */
+export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHooks): Promise<string> {
+  const newOrderUrl = await http.resourceUrl('newOrder');
+  const payload: Record<string, unknown> = { identifiers: req.identifiers };
+  if (req.profile) payload.profile = req.profile;
+  if (req.notAfter) payload.notAfter = req.notAfter;
+  const created = await http.post<Order>(newOrderUrl, payload);
+  const orderUrl = created.location;
+  if (!orderUrl) throw new Error('the ACME server did not return the order URL (Location header)');
+  let order = created.data;
+  hooks.event('Requested', `ACME order ${orderUrl} for ${req.identifiers.map((i) => i.value).join(', ')}`);
+
+  if (order.status === 'pending') {
+    const authzs = await Promise.all(order.authorizations.map(async (url) => ({ url, authz: (await http.post<Authorization>(url, null)).data })));
+    const pending = authzs.filter((a) => a.authz.status === 'pending');
+    const reused = authzs.length - pending.length;
+    if (reused > 0) hooks.event('Reused', `${reused} authorization(s) already valid at the CA`);
+    const work = pending.map(({ url, authz }) => {
+      const challenge = authz.challenges.find((c) => c.type === 'dns-01');
+      const identifier = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
+      if (!challenge) throw new Error(`${identifier}: the CA offers no dns-01 challenge (offered: ${authz.challenges.map((c) => c.type).join(', ')})`);
+      return { url, identifier, challenge };
+    });
+    if (work.length > 0) {
+      const tasks = await hooks.tasksFor(work.map((w) => ({ identifier: w.identifier, token: w.challenge.token })));
+      await hooks.presentAndWait(tasks);
+      await Promise.all(work.map((w) => http.post(w.challenge.url, {})));
+      hooks.event('Answered', `answered ${work.length} dns-01 challenge(s)`);
+      await waitForAuthorizations(http, work, hooks.signal);
+    }
+    order = await poll<Order>(http, orderUrl, (o) => o.status !== 'pending', hooks.signal);
+  }
+  if (order.status !== 'ready' && order.status !== 'valid' && order.status !== 'processing') {
+    throw new Error(`the order is ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
+  }
+  if (order.status === 'ready') {
+    order = (await http.post<Order>(order.finalize, { csr: req.csrDer().toString('base64url') })).data;
+    hooks.event('Finalized', 'sent the certificate signing request');
+  }
+  if (order.status !== 'valid') order = await poll<Order>(http, orderUrl, (o) => o.status !== 'processing', hooks.signal);
+  if (order.status !== 'valid' || !order.certificate) {
+    throw new Error(`the order ended ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
+  }
+  return downloadChain(http, order.certificate, req.preferredChain);
+}
+
+/** Polls every answered authorization until all are valid; the first invalid one ends the order. */
+async function waitForAuthorizations(http: AcmeHttp, work: { url: string; identifier: string }[], signal?: AbortSignal): Promise<void> {
+  const failures: string[] = [];
+  await Promise.all(
+    work.map(async (w) => {
+      const authz = await poll<Authorization>(http, w.url, (a) => a.status !== 'pending' || failures.length > 0, signal);
+      if (authz.status === 'valid' || authz.status === 'pending') return;
+      const ch = authz.challenges.find((c) => c.type === 'dns-01');
+      failures.push(`${w.identifier}: ${authz.status}${ch?.error ? `: ${ch.error.type?.replace('urn:ietf:params:acme:error:', '') ?? ''} ${ch.error.detail ?? ''}` : ''}`);
+    }),
+  );
+  if (failures.length === 0) return;
+  // Leave nothing pending behind: the CA would keep those authorizations around for days.
+  await Promise.all(
+    work.map(async (w) => {
+      const a = await http.post<Authorization>(w.url, null).catch(() => undefined);
+      if (a?.data.status === 'pending') await http.post(w.url, { status: 'deactivated' }).catch(() => undefined);
+    }),
+  );
+  throw new Error(`the CA could not validate: ${failures.join('; ')}`);
+}
+
+/** POST-as-GET `url` until `done`, honouring Retry-After, else backing off from 200 ms to 3 s. */
+async function poll<T>(http: AcmeHttp, url: string, done: (x: T) => boolean, signal?: AbortSignal): Promise<T> {
+  const deadline = Date.now() + POLL_TIMEOUT_MS;
+  let delay = POLL_MIN_MS;
+  for (;;) {
+    const resp: AcmeResponse<T> = await http.post<T>(url, null);
+    if (done(resp.data)) return resp.data;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${url} after ${POLL_TIMEOUT_MS / 1000} s`);
+    const after = parseRetryAfter(resp.headers['retry-after'], new Date());
+    const wait = after ? Math.min(Math.max(after.getTime() - Date.now(), POLL_MIN_MS), 60_000) : delay;
+    delay = Math.min(delay * 2, POLL_MAX_MS);
+    await sleep(wait, undefined, { signal });
+  }
+}
+
+/** Downloads the default chain, or the alternate whose topmost issuer CN is `preferred`. */
+async function downloadChain(http: AcmeHttp, url: string, preferred?: string): Promise<string> {
+  const first = await http.post<string>(url, null);
+  if (!preferred) return String(first.data);
+  const chains = [String(first.data)];
+  for (const alt of alternateLinks(first.headers.link)) chains.push(String((await http.post<string>(alt, null)).data));
+  const { topIssuerCommonName } = await import('./chain-choice.js');
+  return chains.find((c) => topIssuerCommonName(c) === preferred) ?? chains[0];
+}
+
+function alternateLinks(header: string | string[] | undefined): string[] {
+  const values = Array.isArray(header) ? header : header ? [header] : [];
+  const out: string[] = [];
+  for (const v of values) {
+    for (const part of v.split(/,(?=\s*<)/)) {
+      const m = /<([^>]+)>\s*;.*rel="?alternate"?/.exec(part);
+      if (m) out.push(m[1]);
+    }
+  }
+  return out;
+}

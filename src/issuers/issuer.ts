@@ -1,0 +1,26 @@
+import type { KeyObject } from 'node:crypto';
+import type { CertificateResource } from '../spec/types.js';
+
+/** A progress note from an issuer, rendered by the CLI as a cert-manager-style event. */
+export type IssuerEvent = (reason: string, message: string) => void;
+
+export interface SignRequest {
+  certificate: CertificateResource;
+  /** The certificate's private key (new, or reused under rotationPolicy Never). */
+  privateKey: KeyObject;
+  now: Date;
+  signal?: AbortSignal;
+  event: IssuerEvent;
+}
+
+/** What cert-manager's issuers return: the chain for `tls.crt` and, when known, the CA for `ca.crt`. */
+export interface SignedBundle {
+  /** Leaf first, then intermediates; never a self-signed root (except a self-signed leaf itself). */
+  chainPem: string;
+  caPem?: string;
+}
+
+/** Turns a Certificate and its key into a signed chain. */
+export interface Issuer {
+  sign(req: SignRequest): Promise<SignedBundle>;
+}

@@ -1,0 +1,88 @@
+import { samePublicKey } from '../pki/keys.js';
+import type { PolicyInput } from './policy-input.js';
+import { Reason, type Violation } from './reasons.js';
+import { renewalTime } from './renewal-time.js';
+import { diffIssuedSpec } from './spec-diff.js';
+
+/** One named check: a reason to issue, or undefined when this aspect is fine. */
+export type Check = (input: PolicyInput) => Violation | undefined;
+
+export const forced: Check = (i) =>
+  i.forced ? { reason: Reason.Forced, message: 'Issuing because --force was given' } : undefined;
+
+export const secretDoesNotExist: Check = (i) =>
+  i.missing ? { reason: Reason.DoesNotExist, message: 'Issuing certificate as Secret does not exist' } : undefined;
+
+export const secretMissingData: Check = (i) => {
+  if (!i.certificatePem) return { reason: Reason.MissingData, message: 'Issuing certificate as Secret does not contain a certificate' };
+  if (!i.keyPem) return { reason: Reason.MissingData, message: 'Issuing certificate as Secret does not contain a private key' };
+  return undefined;
+};
+
+export const invalidKeyPair: Check = (i) => {
+  if (i.keyError) return { reason: Reason.InvalidKeyPair, message: `Issuing certificate as Secret contains an invalid private key: ${i.keyError}` };
+  if (i.certError || !i.cert) return { reason: Reason.InvalidCertificate, message: `Issuing certificate as Secret contains an invalid certificate: ${i.certError ?? 'unreadable'}` };
+  if (i.key && !samePublicKey(i.cert.publicKey, i.key.key)) {
+    return { reason: Reason.InvalidKeyPair, message: 'Issuing certificate as Secret contains a private key that does not match the certificate' };
+  }
+  return undefined;
+};
+
+export const incorrectIssuer: Check = (i) => {
+  const was = i.record?.spec.issuerRef;
+  const want = i.desired.issuerRef;
+  if (!was) return { reason: Reason.IncorrectIssuer, message: 'Issuing certificate as it has no record of its issuer' };
+  if (was.name !== want.name || was.kind !== want.kind || was.group !== want.group) {
+    return {
+      reason: Reason.IncorrectIssuer,
+      message: `Issuing certificate as it was issued by ${was.kind} ${was.name}, not ${want.kind} ${want.name}`,
+    };
+  }
+  return undefined;
+};
+
+export const incorrectCertificate: Check = (i) => {
+  const owner = i.record?.certificateName;
+  if (owner !== undefined && owner !== i.certificateName) {
+    return { reason: Reason.IncorrectCertificate, message: `Issuing certificate as the Secret was written for Certificate ${owner}` };
+  }
+  return undefined;
+};
+
+export const privateKeyMismatchesSpec: Check = (i) => {
+  if (!i.key) return undefined;
+  const want = i.desired.privateKey;
+  if (i.key.algorithm !== want.algorithm || (want.algorithm !== 'Ed25519' && i.key.size !== want.size)) {
+    return {
+      reason: Reason.SecretMismatch,
+      message: `Issuing certificate as the private key is ${i.key.algorithm} ${i.key.size}, the spec asks for ${want.algorithm} ${want.size}`,
+    };
+  }
+  if (want.algorithm !== 'Ed25519' && i.key.encoding !== want.encoding) {
+    return { reason: Reason.SecretMismatch, message: `Issuing certificate as the private key is encoded ${i.key.encoding}, the spec asks for ${want.encoding}` };
+  }
+  return undefined;
+};
+
+export const requestChanged: Check = (i) => {
+  if (!i.record) return { reason: Reason.RequestChanged, message: 'Issuing certificate as there is no record of the spec it was issued for' };
+  const changed = diffIssuedSpec(i.record.spec, i.desired);
+  if (changed.length === 0) return undefined;
+  return { reason: Reason.RequestChanged, message: `Issuing certificate as the spec changed: ${changed.join(', ')}` };
+};
+
+export const expired: Check = (i) => {
+  if (i.cert && i.cert.notAfter.getTime() <= i.now.getTime()) {
+    return { reason: Reason.Expired, message: `Issuing certificate as it expired at ${i.cert.notAfter.toISOString()}` };
+  }
+  return undefined;
+};
+
+export const nearingExpiry: Check = (i) => {
+  if (!i.cert || i.renewalDisabled) return undefined;
+  const at = renewalTime(i.cert.notBefore, i.cert.notAfter, i);
+  if (at.getTime() <= i.now.getTime()) {
+    return { reason: Reason.Renewing, message: `Renewing certificate as renewal was scheduled at ${at.toISOString()}` };
+  }
+  return undefined;
+};

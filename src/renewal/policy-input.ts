@@ -1,0 +1,30 @@
+import type { KeyObject } from 'node:crypto';
+import type { ParsedCertificate } from '../pki/parse.js';
+import type { KeyEncoding } from '../pki/keys.js';
+import type { CertificateRecord, IssuedSpec } from '../stores/records.js';
+
+/**
+ * The state of the world for one Certificate, gathered (with all I/O and parsing) before the
+ * checks run, so that the checks themselves are pure functions of it.
+ */
+export interface PolicyInput {
+  now: Date;
+  /** `--force` was given. */
+  forced: boolean;
+  certificateName: string;
+  /** What the Certificate spec asks for now. */
+  desired: IssuedSpec;
+  renewBeforeMs?: number;
+  renewBeforePercentage?: number;
+  renewalDisabled: boolean;
+  /** Nothing stored at all. */
+  missing: boolean;
+  certificatePem?: string;
+  keyPem?: string;
+  cert?: ParsedCertificate;
+  /** Why the stored certificate could not be parsed. */
+  certError?: string;
+  key?: { key: KeyObject; encoding: KeyEncoding; algorithm: string; size: number };
+  keyError?: string;
+  record?: CertificateRecord;
+}

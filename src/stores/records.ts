@@ -1,0 +1,45 @@
+/**
+ * certctl's own record of a Certificate: what cert-manager keeps in the Certificate's status and
+ * in the Secret's annotations. Stores persist it verbatim as JSON.
+ */
+
+/** The parts of a Certificate spec that an issued certificate depends on. */
+export interface IssuedSpec {
+  commonName?: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  uris: string[];
+  emailAddresses: string[];
+  subject: Record<string, string[] | string>;
+  usages: string[];
+  isCA: boolean;
+  durationMs: number;
+  privateKey: { algorithm: string; size: number; encoding: string };
+  issuerRef: { name: string; kind: string; group: string };
+}
+
+export interface CertificateRecord {
+  /** Record format version. */
+  version: 1;
+  certificateName: string;
+  namespace: string;
+  /** 1 for the first issuance, +1 on each. */
+  revision: number;
+  notBefore: string;
+  notAfter: string;
+  renewalTime?: string;
+  issuedAt: string;
+  spec: IssuedSpec;
+  /** The Secret metadata cert-manager would write (its annotations and the secretTemplate). */
+  secret: { annotations: Record<string, string>; labels: Record<string, string> };
+}
+
+export interface CertificateStatus {
+  version: 1;
+  lastFailureTime?: string;
+  failedIssuanceAttempts?: number;
+  lastFailureReason?: string;
+  lastFailureMessage?: string;
+  /** A CA asked us (Retry-After) not to try before this time. */
+  notBefore?: string;
+}

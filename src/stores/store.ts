@@ -1,0 +1,52 @@
+import type { CertificateRecord, CertificateStatus } from './records.js';
+
+/** Where one Certificate's material lives: the Secret it would be in a cluster. */
+export interface SecretTarget {
+  namespace: string;
+  secretName: string;
+}
+
+/** The data keys of a kubernetes.io/tls Secret, as cert-manager fills them. */
+export interface TlsData {
+  /** Leaf first, then intermediates (PEM). */
+  tlsCrt: string;
+  /** The private key PEM. Never log. */
+  tlsKey: string;
+  /** Written only when the issuer returned a CA (ca and selfSigned issuers; never ACME). */
+  caCrt?: string;
+}
+
+/** What a store holds for one Certificate. Any part may be missing or damaged. */
+export interface StoredCertificate {
+  data: Partial<TlsData>;
+  /** The issuance record written together with `data`; absent if never issued by certctl. */
+  record?: CertificateRecord;
+  /** Operational status (failures, backoff) kept apart from the data. */
+  status?: CertificateStatus;
+  /** Human-readable location of the material (a directory, a Secret reference). */
+  location: string;
+}
+
+/** Paths or references where a write landed, for output. */
+export interface WriteResult {
+  location: string;
+  files: Record<string, string>;
+}
+
+/**
+ * Reads and writes certificates, keys and certctl's records. Implementations switch the whole set
+ * atomically: a reader sees either the complete old set or the complete new one.
+ */
+export interface CertificateStore {
+  /** A label for messages (`files:/var/lib/certs`). */
+  readonly description: string;
+  read(target: SecretTarget): Promise<StoredCertificate | undefined>;
+  /** Replaces data and record together. */
+  write(target: SecretTarget, data: TlsData, record: CertificateRecord): Promise<WriteResult>;
+  /** Replaces only the status; never touches data. */
+  writeStatus(target: SecretTarget, status: CertificateStatus): Promise<void>;
+  /** Raw Secret data keys (tls.crt, tls.key, ca.crt, ...) for Secrets other resources refer to. */
+  readSecretData(target: SecretTarget): Promise<Record<string, Buffer> | undefined>;
+  /** Stores an opaque Secret (an ACME account key). Key material: created private. */
+  writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void>;
+}
