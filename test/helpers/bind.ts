@@ -103,7 +103,7 @@ function zoneFile(z: BindZone): string {
   return `${lines.join('\n')}\n`;
 }
 
-function namedConf(dir: string, port: number, zones: BindZone[], keys: Record<Rfc2136Algorithm, TsigCredentials>): string {
+function namedConf(dir: string, port: number, zones: BindZone[], keys: Record<Rfc2136Algorithm, TsigCredentials>, recursion: boolean): string {
   const keyBlocks = (Object.keys(KEY_NAMES) as Rfc2136Algorithm[]).map((alg) => {
     const [name, bindAlg] = KEY_NAMES[alg];
     return `key "${name}" { algorithm ${bindAlg}; secret "${keys[alg].tsigSecret}"; };`;
@@ -119,7 +119,9 @@ function namedConf(dir: string, port: number, zones: BindZone[], keys: Record<Rf
     '  pid-file none;',
     `  listen-on port ${port} { 127.0.0.1; };`,
     '  listen-on-v6 { none; };',
-    '  recursion no;',
+    // With recursion, a query for a CNAME into another local zone gets the whole chain, as from
+    // the CA's resolver; there is no network, so nothing outside the zones resolves either way.
+    recursion ? '  recursion yes; allow-recursion { 127.0.0.1; }; root-key-sentinel no;' : '  recursion no;',
     '  allow-query { any; };',
     '  notify no;',
     '  dnssec-validation no;',
@@ -143,10 +145,10 @@ async function answersSoa(resolver: Resolver, zone: string): Promise<boolean> {
   }
 }
 
-async function launch(named: string, dir: string, zones: BindZone[], keys: Record<Rfc2136Algorithm, TsigCredentials>): Promise<{ proc: ManagedProcess; port: number }> {
+async function launch(named: string, dir: string, zones: BindZone[], keys: Record<Rfc2136Algorithm, TsigCredentials>, recursion: boolean): Promise<{ proc: ManagedProcess; port: number }> {
   const port = await freePort({ udp: true });
   const conf = join(dir, 'named.conf');
-  await writeFile(conf, namedConf(dir, port, zones, keys));
+  await writeFile(conf, namedConf(dir, port, zones, keys, recursion));
   // -g: foreground, log to stderr; as root without -u named keeps running as root, which is fine here.
   const proc = startProcess(named, ['-g', '-4', '-n', '1', '-c', conf, '-p', String(port)], {});
   const resolver = new Resolver({ nameservers: [{ host: '127.0.0.1', port }], timeoutMs: 300 });
@@ -161,7 +163,7 @@ async function launch(named: string, dir: string, zones: BindZone[], keys: Recor
 }
 
 /** Starts named with `zones` (default {@link DEFAULT_ZONES}) and waits until it answers SOA. */
-export async function startBind(opts: { zones?: BindZone[] } = {}): Promise<BindServer> {
+export async function startBind(opts: { zones?: BindZone[]; recursion?: boolean } = {}): Promise<BindServer> {
   const named = requireBinary('named', 'bind9');
   const zones = opts.zones ?? DEFAULT_ZONES;
   const dir = await mkdtemp(join(tmpdir(), 'certctl-bind-'));
@@ -173,7 +175,7 @@ export async function startBind(opts: { zones?: BindZone[] } = {}): Promise<Bind
 
   let started: { proc: ManagedProcess; port: number } | undefined;
   for (let attempt = 0; attempt < 3 && !started; attempt++) {
-    const r = await launch(named, dir, zones, keys);
+    const r = await launch(named, dir, zones, keys, opts.recursion ?? false);
     if (!r.proc.hasExited()) started = r;
     // A concurrent test may have taken the port between probe and bind: try another one.
     else if (!/address in use/i.test(r.proc.output())) {
