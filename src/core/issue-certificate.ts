@@ -3,7 +3,8 @@ import { describeKey, encodePrivateKey, generatePrivateKey } from '../pki/keys.j
 import { evaluate, triggerChain } from '../renewal/chains.js';
 import { renewalTime } from '../renewal/renewal-time.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
-import type { CertificateRecord, CertificateStatus } from '../stores/records.js';
+import type { CertificateRecord, JournaledChallenge } from '../stores/records.js';
+import { StatusWriter } from './status-writer.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
 import type { Issuer } from '../issuers/issuer.js';
 import type { CertificateEvent, CertificateResult } from './events.js';
@@ -43,6 +44,10 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     emit('Failed', (err as Error).message, 'error');
     return { ...base, action: 'failed', reason: 'StoreError', message: (err as Error).message, error: (err as Error).message };
   }
+  const status = new StatusWriter(ctx.store, target, stored?.status);
+  const leftovers = stored?.status?.presentedChallenges ?? [];
+  if (leftovers.length > 0) await removeLeftovers(plan, ctx, status, leftovers, emit);
+
   const input = gatherPolicyInput(cert, stored, ctx.now(), ctx.forced);
   const violation = evaluate(triggerChain, input);
   if (!violation) {
@@ -58,7 +63,7 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     const key = await keyFor(cert.spec.privateKey, input, emit);
     const issuer = await ctx.issuerFor(plan);
     const now = ctx.now();
-    const bundle = await issuer.sign({ certificate: cert, privateKey: key, now, signal: ctx.signal, event: emit });
+    const bundle = await issuer.sign({ certificate: cert, privateKey: key, now, signal: ctx.signal, event: emit, journal: status });
     const chain = verifyIssuedChain(bundle.chainPem, key, cert.spec, now);
     const leaf = chain[0];
     const at = renewalTime(leaf.notBefore, leaf.notAfter, cert.spec);
@@ -79,7 +84,7 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
       { tlsCrt: bundle.chainPem, tlsKey: encodePrivateKey(key, cert.spec.privateKey.encoding), caCrt: bundle.caPem },
       record,
     );
-    if (stored?.status?.lastFailureTime) await ctx.store.writeStatus(target, { version: 1 });
+    if (status.status.lastFailureTime) await status.update(({ presentedChallenges }) => ({ version: 1, ...(presentedChallenges ? { presentedChallenges } : {}) }));
     const message = `certificate issued, valid until ${record.notAfter} (revision ${record.revision})`;
     emit('Issued', message);
     return {
@@ -95,8 +100,31 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
   } catch (err) {
     const message = (err as Error).message;
     emit('Failed', message, 'error');
-    await recordFailure(ctx, target, stored?.status, message).catch((e: Error) => emit('Failed', `could not record the failure: ${e.message}`, 'warning'));
+    await status
+      .update((s) => ({ ...s, lastFailureTime: ctx.now().toISOString(), failedIssuanceAttempts: (s.failedIssuanceAttempts ?? 0) + 1, lastFailureMessage: message }))
+      .catch((e: Error) => emit('Failed', `could not record the failure: ${e.message}`, 'warning'));
     return { ...base, action: 'failed', reason: violation.reason, message: violation.message, error: message, location: stored?.location };
+  }
+}
+
+/** Removes the TXT values a killed run left in DNS, before anything else happens to this certificate. */
+async function removeLeftovers(
+  plan: PlannedCertificate,
+  ctx: IssueContext,
+  status: StatusWriter,
+  leftovers: JournaledChallenge[],
+  emit: (reason: string, message: string, level?: CertificateEvent['level']) => void,
+): Promise<void> {
+  try {
+    const issuer = await ctx.issuerFor(plan);
+    const problems = (await issuer.cleanupLeftovers?.(leftovers, ctx.signal)) ?? [];
+    for (const p of problems) emit('CleanupFailed', p, 'warning');
+    if (problems.length === 0) {
+      for (const l of leftovers) await status.removed(l);
+      emit('CleanedUp', `removed ${leftovers.length} TXT value(s) left by an interrupted run`);
+    }
+  } catch (err) {
+    emit('CleanupFailed', `cannot remove TXT values left by an interrupted run: ${(err as Error).message}`, 'warning');
   }
 }
 
@@ -114,13 +142,4 @@ async function keyFor(
   const d = describeKey(key);
   emit('Generated', `generated a new ${d.algorithm}${d.algorithm === 'Ed25519' ? '' : ` ${d.size}`} private key`);
   return key;
-}
-
-async function recordFailure(ctx: IssueContext, target: SecretTarget, previous: CertificateStatus | undefined, message: string): Promise<void> {
-  await ctx.store.writeStatus(target, {
-    version: 1,
-    lastFailureTime: ctx.now().toISOString(),
-    failedIssuanceAttempts: (previous?.failedIssuanceAttempts ?? 0) + 1,
-    lastFailureMessage: message,
-  });
 }

@@ -2,6 +2,7 @@ import { SpecError, type SpecIssue } from '../spec/errors.js';
 import { issuerKey, type CertificateResource, type IssuerResource, type Manifests } from '../spec/types.js';
 import type { CertificateStore } from '../stores/store.js';
 import { secretNamespaceOf } from './issuer-namespace.js';
+import { checkAcmeCertificate } from './plan-acme.js';
 
 export interface PlannedCertificate {
   certificate: CertificateResource;
@@ -51,6 +52,11 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
     const spec = issuer.spec;
     if (spec.type === 'unsupported') {
       issues.push({ ...where, message: `${issuer.kind} ${issuer.metadata.name} is a ${spec.name} issuer: not supported yet: spec.${spec.name} (certctl supports acme, ca and selfSigned)` });
+    } else if (spec.type === 'acme') {
+      const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
+      const exists = async (namespace: string, name: string): Promise<boolean> =>
+        manifests.secrets.has(`${namespace}/${name}`) || producers.has(`${namespace}/${name}`) || Boolean(await store.readSecretData({ namespace, secretName: name }));
+      issues.push(...(await checkAcmeCertificate(cert, issuer, ns, exists)));
     } else if (spec.type === 'ca') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const producer = producers.get(`${ns}/${spec.ca.secretName}`);

@@ -1,8 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import type { CertificateResource } from '../spec/types.js';
+import type { JournaledChallenge } from '../stores/records.js';
 
 /** A progress note from an issuer, rendered by the CLI as a cert-manager-style event. */
 export type IssuerEvent = (reason: string, message: string) => void;
+
+/** Records DNS-01 values around provider calls, so a killed run's values are removed later. */
+export interface ChallengeJournal {
+  added(c: JournaledChallenge): Promise<void>;
+  removed(c: JournaledChallenge): Promise<void>;
+}
 
 export interface SignRequest {
   certificate: CertificateResource;
@@ -11,6 +18,7 @@ export interface SignRequest {
   now: Date;
   signal?: AbortSignal;
   event: IssuerEvent;
+  journal?: ChallengeJournal;
 }
 
 /** What cert-manager's issuers return: the chain for `tls.crt` and, when known, the CA for `ca.crt`. */
@@ -23,4 +31,6 @@ export interface SignedBundle {
 /** Turns a Certificate and its key into a signed chain. */
 export interface Issuer {
   sign(req: SignRequest): Promise<SignedBundle>;
+  /** Removes DNS-01 values a killed run left behind; returns the problems. */
+  cleanupLeftovers?(leftovers: JournaledChallenge[], signal?: AbortSignal): Promise<string[]>;
 }

@@ -116,7 +116,7 @@ export function readInt(cur: Cur, range: IntRange = {}): number | undefined {
   const min = range.min ?? -INT32_MAX - 1;
   const max = range.max ?? INT32_MAX;
   if (v < min || v > max) {
-    const bounds = range.max === undefined ? `at least ${min}` : range.min === undefined ? `at most ${max}` : `between ${min} and ${max}`;
+    const bounds = range.min !== undefined && range.max !== undefined ? `between ${min} and ${max}` : v < min ? `at least ${min}` : `at most ${max}`;
     return fail(cur, `must be ${bounds}, got ${v}`);
   }
   return v;

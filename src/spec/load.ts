@@ -48,7 +48,7 @@ export function loadManifests(sources: Source[], opts: LoadOptions = {}): Manife
   const issues: SpecIssue[] = [];
   if (opts.namespace !== undefined) {
     const problem = checkLabelName(opts.namespace);
-    if (problem) issues.push({ pos: { file: '--namespace', line: 1, col: 1 }, path: '', message: problem.message, hint: problem.hint });
+    if (problem) issues.push({ pos: { file: '--namespace', line: 1, col: 1 }, path: '', message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}) });
   }
   const found: Collected = { certificates: [], issuers: [], secrets: [], notes: [] };
   for (const source of sources) {

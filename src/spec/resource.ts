@@ -100,7 +100,8 @@ export function loadResource(root: Cur, out: Collected, opts: ResourceOptions): 
   if (apiVersion !== 'cert-manager.io/v1') {
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     // A near miss of cert-manager.io would otherwise be silently ignored as someone else's kind.
-    if (group !== '' && editDistance(group, 'cert-manager.io') <= 2) {
+    // The core group has no Certificate or Issuer kinds, so `v1 Certificate` is a mistake too.
+    if ((group !== '' && editDistance(group, 'cert-manager.io') <= 2) || (group === '' && CM_KINDS.includes(kind))) {
       fail(avCur, `unknown apiVersion ${JSON.stringify(apiVersion)}`, 'did you mean "cert-manager.io/v1"?');
       return;
     }

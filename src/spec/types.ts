@@ -216,7 +216,10 @@ export interface Manifests {
   issuers: Map<string, IssuerResource>;
   /** Keyed by `namespace/name`. */
   secrets: Map<string, SecretResource>;
-  /** One line per ignored document (other kinds), e.g. `deploy.yaml:12:1: ignoring apps/v1 Deployment web`. */
+  /**
+   * One line per ignored document (other kinds), e.g. `deploy.yaml:12:1: ignoring apps/v1 Deployment web`.
+   * Also one line per SAN dropped as a duplicate after normalisation (`…: spec.dnsNames[1]: duplicate "a.com" removed`).
+   */
   notes: string[];
 }
 

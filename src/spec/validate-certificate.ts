@@ -175,7 +175,7 @@ export function readCertificateSpec(spec: MapReader, notes: string[]): Certifica
   const emailAddresses = readSans(spec, 'emailAddresses', checkEmail, notes);
   const hasIdentity = !!commonName || [dnsNames, ipAddresses, uris, emailAddresses].some((l) => l.length > 0);
   const hasSansElsewhere = isSet(spec.get('literalSubject')) || isSet(spec.get('otherNames'));
-  const anyWritten = ['dnsNames', 'ipAddresses', 'uris', 'emailAddresses'].some((f) => isSet(spec.get(f)));
+  const anyWritten = ['commonName', 'dnsNames', 'ipAddresses', 'uris', 'emailAddresses'].some((f) => isSet(spec.get(f)));
   if (!hasIdentity && !hasSansElsewhere && !anyWritten) {
     report(spec.cur, spec.cur.pos, 'at least one of commonName, dnsNames, ipAddresses, uris or emailAddresses must be set');
   }

@@ -74,6 +74,7 @@ export interface MetaOptions {
   namespaceOverride?: string;
 }
 
+/** `metadata`: name (required), namespace (default `default`), labels, annotations; kubectl's read-only fields are ignored. */
 export function readMetadata(root: MapReader, opts: MetaOptions): ObjectMeta {
   const meta: ObjectMeta = { name: '', namespace: '', labels: {}, annotations: {} };
   const c = root.required('metadata', 'a mapping');

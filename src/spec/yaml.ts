@@ -117,7 +117,8 @@ function checkStructure(ctx: Ctx, root: ParsedNode): boolean {
     } else if (!isScalar(node)) {
       return stop(node, path, 'unsupported YAML node');
     }
-    // Reversed, so that pop() visits children in document order and the first problem reported is the first in the file.
+    // Reversed, so that pop() visits children in document order: the first problem reported
+    // is the first in the file.
     for (let i = children.length - 1; i >= 0; i--) if (children[i].node) stack.push(children[i]);
   }
   return true;
@@ -136,7 +137,6 @@ export function parseDocuments(ctx: Ctx, text: string): Cur[] {
     inputIssue(ctx, 'input contains NUL bytes (binary or UTF-16 data?)');
     return [];
   }
-  // A UTF-8 BOM is not part of the content; editors do not count it as a column either.
   const state: CstState = { failed: false };
   const composer = new Composer({ version: '1.2', uniqueKeys: false, merge: false, strict: true, prettyErrors: false });
   const roots: Cur[] = [];
@@ -151,7 +151,7 @@ export function parseDocuments(ctx: Ctx, text: string): Cur[] {
     // Comment-only and empty documents (`---` followed by nothing) are skipped like kubectl does.
     if (root === null || (isNull(root) && !root.anchor && !root.tag)) continue;
     if (!checkStructure(ctx, root)) continue;
-    // Tags the walk cannot see (e.g. on a key) still leave a warning behind.
+    // Belt and braces: any tag the walk did not meet still leaves this warning behind.
     const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
     if (tagWarning) {
       issueAt(ctx, tagWarning.pos[0], 'explicit tags are not supported', 'remove the tag; write plain strings, numbers, lists and mappings');

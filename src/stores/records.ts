@@ -42,4 +42,15 @@ export interface CertificateStatus {
   lastFailureMessage?: string;
   /** A CA asked us (Retry-After) not to try before this time. */
   notBefore?: string;
+  /** DNS-01 TXT values presented and not yet cleaned up (a killed run); the next run removes them. */
+  presentedChallenges?: JournaledChallenge[];
+}
+
+/** A TXT value certctl put in DNS, recorded before the provider call so a later run can remove it. */
+export interface JournaledChallenge {
+  /** Field path of the solver that wrote it, e.g. `spec.acme.solvers[1]`. */
+  solverPath: string;
+  fqdn: string;
+  zone: string;
+  value: string;
 }

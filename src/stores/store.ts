@@ -50,3 +50,19 @@ export interface CertificateStore {
   /** Stores an opaque Secret (an ACME account key). Key material: created private. */
   writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void>;
 }
+
+/** A held lock; release it when the run ends. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * One `renew` at a time per store (a lock file for files, a Lease for Kubernetes). Correctness
+ * never depends on it alone: writes stay atomic and an already-renewed certificate is left alone.
+ */
+export interface StoreLock {
+  /** Waits up to `waitMs` for the lock; resolves undefined when another holder keeps it. */
+  acquire(opts: { waitMs: number; holder: string; signal?: AbortSignal }): Promise<HeldLock | undefined>;
+  /** Who holds it now, for the "lock held" message (never secret). */
+  describeHolder(): Promise<string | undefined>;
+}

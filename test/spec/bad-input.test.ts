@@ -6,8 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpecError } from '../../src/spec/errors.js';
 import { loadManifests, MAX_ISSUES } from '../../src/spec/load.js';
-import { CASES } from './bad-cases.js';
+import { CERTIFICATES_CASES } from './bad-cases/certificates.js';
+import { DOCUMENTS_CASES } from './bad-cases/documents.js';
+import { ISSUERS_CASES } from './bad-cases/issuers.js';
 import { acmeSolver, cert, issuesOf, messagesOf } from './util.js';
+
+const CASES = [...DOCUMENTS_CASES, ...CERTIFICATES_CASES, ...ISSUERS_CASES];
 
 describe('bad-input catalogue', () => {
   it('has at least 40 cases with unique names', () => {

@@ -155,8 +155,8 @@ describe('CRD corpus', () => {
     assert.deepEqual([...m.secrets.keys()], ['apps/imported-ca', 'apps/tsig-secret']);
     assert.deepEqual(m.notes, [
       'bundle.yaml:3:1: ignoring apps/v1 Deployment web',
-      'bundle.yaml:61:1: ignoring v1 ConfigMap settings',
-      'bundle.yaml:76:3: ignoring v1 Service web',
+      'bundle.yaml:60:1: ignoring v1 ConfigMap settings',
+      'bundle.yaml:75:3: ignoring v1 Service web',
     ]);
     const types = [...m.issuers.values()].map((i) => (i.spec.type === 'unsupported' ? `unsupported:${i.spec.name}` : i.spec.type));
     assert.deepEqual(new Set(types), new Set(['selfSigned', 'ca', 'acme', 'unsupported:vault', 'unsupported:venafi']));

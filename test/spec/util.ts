@@ -68,3 +68,12 @@ export function acmeSolver(solver: string): string {
     solvers:
 ${solver}`);
 }
+
+/** One entry of the bad-input catalogue: an input and the exact messages it must produce. */
+export interface BadCase {
+  name: string;
+  text: string;
+  /** `--namespace`, when the case is about it. */
+  namespace?: string;
+  expected: string[];
+}

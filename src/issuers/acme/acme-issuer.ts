@@ -43,7 +43,7 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
     async sign(req: SignRequest): Promise<SignedBundle> {
       const cert = req.certificate;
       const http = await session(resource, spec, deps, req);
-      const challenges = new Dns01Challenges({ resolver, options: deps.dns01, providerFor, event: req.event, signal: req.signal });
+      const challenges = new Dns01Challenges({ resolver, options: deps.dns01, providerFor, event: req.event, signal: req.signal, journal: req.journal });
       const before = http.requests;
       try {
         const chainPem = await runOrder(
@@ -78,6 +78,21 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
         const problems = await challenges.cleanupAll();
         for (const p of problems) req.event('CleanupFailed', p);
       }
+    },
+
+    async cleanupLeftovers(leftovers, signal) {
+      const problems: string[] = [];
+      for (const l of leftovers) {
+        const solver = spec.solvers.find((s) => s.path === l.solverPath);
+        try {
+          if (!solver?.dns01) throw new Error(`its solver ${l.solverPath} is no longer in ${resource.kind} ${resource.metadata.name}`);
+          const provider = await providerFor(solver);
+          await provider.cleanUp({ fqdn: l.fqdn, zone: l.zone, value: l.value, ttl: 60 }, signal);
+        } catch (err) {
+          problems.push(`cannot remove TXT ${l.fqdn} left by an interrupted run: ${(err as Error).message}`);
+        }
+      }
+      return problems;
     },
   };
 }

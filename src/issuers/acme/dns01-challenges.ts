@@ -6,6 +6,8 @@ import type { Resolver } from '../../dns/resolver.js';
 import { findZone } from '../../dns/zone.js';
 import type { DnsProvider, TxtRecord } from '../../providers/provider.js';
 import type { AcmeSolver } from '../../spec/types.js';
+import type { JournaledChallenge } from '../../stores/records.js';
+import type { ChallengeJournal } from '../issuer.js';
 
 /** One dns-01 challenge to answer: the identifier as ordered (`*.` kept) and its TXT value. */
 export interface ChallengeTask {
@@ -32,8 +34,8 @@ export interface Dns01Deps {
   providerFor: (solver: AcmeSolver) => Promise<DnsProvider>;
   event: (reason: string, message: string) => void;
   signal?: AbortSignal;
-  /** Called before each provider call and after each cleanup, to journal records (crash cleanup). */
-  journal?: { added(r: PresentedRecord): Promise<void>; removed(r: PresentedRecord): Promise<void> };
+  /** Told before each present and after each cleanup, so a killed run's records can be removed later. */
+  journal?: ChallengeJournal;
 }
 
 /**
@@ -66,7 +68,7 @@ export class Dns01Challenges {
           if (this.presented.some((p) => p.record.fqdn === fqdn && p.record.value === task.value)) continue;
           const provider = await this.deps.providerFor(task.solver);
           const presented: PresentedRecord = { identifier: task.identifier, record: { fqdn, zone, value: task.value, ttl: TTL }, provider, solverPath: task.solver.path };
-          await this.deps.journal?.added(presented);
+          await this.deps.journal?.added(journaled(presented));
           this.presented.push(presented);
           await provider.present(presented.record, this.deps.signal);
           this.deps.event('Presented', `${task.identifier}: TXT ${fqdn} in zone ${zone} via ${provider.name} (${task.solver.path})`);
@@ -111,7 +113,7 @@ export class Dns01Challenges {
         for (const p of items) {
           try {
             await p.provider.cleanUp(p.record, signal);
-            await this.deps.journal?.removed(p);
+            await this.deps.journal?.removed(journaled(p));
           } catch (err) {
             problems.push(`${p.identifier}: cleanup of TXT ${p.record.fqdn} failed: ${(err as Error).message}`);
           }
@@ -131,6 +133,10 @@ export class Dns01Challenges {
     if (target !== name) this.deps.event('CNAME', `${task.identifier}: ${name} is a CNAME to ${target}; writing the record there`);
     return target;
   }
+}
+
+function journaled(p: PresentedRecord): JournaledChallenge {
+  return { solverPath: p.solverPath, fqdn: p.record.fqdn, zone: p.record.zone, value: p.record.value };
 }
 
 /**
