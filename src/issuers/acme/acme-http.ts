@@ -1,5 +1,5 @@
 import { Agent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as acme from 'acme-client';
 import { AcmeProblem, AcmeTransportError, parseRetryAfter } from './problem.js';
@@ -79,7 +79,10 @@ export class AcmeHttp {
     if (url.protocol !== 'https:') throw new Error(`ACME server ${opts.directoryUrl} is not an https:// URL`);
     configureAxios(opts.timeoutMs ?? 30_000);
     if (opts.caBundle || opts.skipTLSVerify) {
-      agents.set(url.origin, new Agent({ keepAlive: true, ca: opts.caBundle ? [...rootCertificates, opts.caBundle] : undefined, rejectUnauthorized: !opts.skipTLSVerify }));
+      // caBundle replaces the system roots for this server, as in cert-manager. One secure
+      // context for all connections: passing `ca` per request re-parses it every time.
+      const secureContext = opts.caBundle ? createSecureContext({ ca: opts.caBundle }) : undefined;
+      agents.set(url.origin, new Agent({ keepAlive: true, secureContext, rejectUnauthorized: !opts.skipTLSVerify }));
     } else if (!agents.has(url.origin)) {
       agents.set(url.origin, new Agent({ keepAlive: true }));
     }

@@ -72,7 +72,7 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
             },
           },
         );
-        req.event('Downloaded', `certificate chain downloaded (${http.requests - before} ACME requests for this order)`);
+        req.event('Downloaded', `certificate chain downloaded (${http.requests - before} ACME requests for this order, ${http.requests} with this account so far)`);
         return { chainPem };
       } finally {
         const problems = await challenges.cleanupAll();

@@ -86,9 +86,11 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
       await hooks.presentAndWait(tasks);
       await Promise.all(work.map((w) => http.post(w.challenge.url, {})));
       hooks.event('Answered', `answered ${work.length} dns-01 challenge(s)`);
-      await waitForAuthorizations(http, work, hooks.signal);
     }
+    // One order poll per round instead of one poll per authorization: the order leaves
+    // `pending` when every authorization is valid, or as soon as one is invalid.
     order = await poll<Order>(http, orderUrl, (o) => o.status !== 'pending', hooks.signal);
+    if (order.status === 'invalid') await reportInvalid(http, work, order);
   }
   if (order.status !== 'ready' && order.status !== 'valid' && order.status !== 'processing') {
     throw new Error(`the order is ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
@@ -104,26 +106,27 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
   return downloadChain(http, order.certificate, req.preferredChain);
 }
 
-/** Polls every answered authorization until all are valid; the first invalid one ends the order. */
-async function waitForAuthorizations(http: AcmeHttp, work: { url: string; identifier: string }[], signal?: AbortSignal): Promise<void> {
+/**
+ * Explains an invalid order per identifier from its authorizations, and deactivates those still
+ * pending so the CA does not keep them around for days.
+ */
+async function reportInvalid(http: AcmeHttp, work: { url: string; identifier: string }[], order: Order): Promise<never> {
   const failures: string[] = [];
   await Promise.all(
     work.map(async (w) => {
-      const authz = await poll<Authorization>(http, w.url, (a) => a.status !== 'pending' || failures.length > 0, signal);
-      if (authz.status === 'valid' || authz.status === 'pending') return;
-      const ch = authz.challenges.find((c) => c.type === 'dns-01');
-      failures.push(`${w.identifier}: ${authz.status}${ch?.error ? `: ${ch.error.type?.replace('urn:ietf:params:acme:error:', '') ?? ''} ${ch.error.detail ?? ''}` : ''}`);
+      const a = (await http.post<Authorization>(w.url, null).catch(() => undefined))?.data;
+      if (!a || a.status === 'valid') return;
+      if (a.status === 'pending') {
+        await http.post(w.url, { status: 'deactivated' }).catch(() => undefined);
+        return;
+      }
+      const ch = a.challenges.find((c) => c.type === 'dns-01');
+      const err = ch?.error ? `: ${ch.error.type?.replace('urn:ietf:params:acme:error:', '') ?? ''} ${ch.error.detail ?? ''}` : '';
+      failures.push(`${w.identifier}: ${a.status}${err}`);
     }),
   );
-  if (failures.length === 0) return;
-  // Leave nothing pending behind: the CA would keep those authorizations around for days.
-  await Promise.all(
-    work.map(async (w) => {
-      const a = await http.post<Authorization>(w.url, null).catch(() => undefined);
-      if (a?.data.status === 'pending') await http.post(w.url, { status: 'deactivated' }).catch(() => undefined);
-    }),
-  );
-  throw new Error(`the CA could not validate: ${failures.join('; ')}`);
+  if (failures.length === 0 && order.error?.detail) failures.push(order.error.detail);
+  throw new Error(`the CA could not validate: ${failures.join('; ') || 'the order became invalid'}`);
 }
 
 /** POST-as-GET `url` until `done`, honouring Retry-After, else backing off from 200 ms to 3 s. */

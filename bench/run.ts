@@ -1,0 +1,9 @@
+// `npm run bench`: every benchmark, each printing its own table. BENCH_ONLY=acme runs one.
+import { benchAcme } from './acme.js';
+
+const only = process.env.BENCH_ONLY;
+const benches: [string, () => Promise<void>][] = [['acme', benchAcme]];
+for (const [name, run] of benches) {
+  if (only && only !== name) continue;
+  await run();
+}
