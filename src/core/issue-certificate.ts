@@ -20,6 +20,8 @@ export interface IssueContext {
   forced: boolean;
   signal?: AbortSignal;
   emit: (event: CertificateEvent) => void;
+  /** Test hook: named steps where crash tests kill the process. */
+  fault?: (point: string) => void;
   /** Builds the issuer for a planned certificate (CA key pairs are read at this point). */
   issuerFor: (plan: PlannedCertificate) => Promise<Issuer>;
 }
@@ -63,8 +65,19 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     const key = await keyFor(cert.spec.privateKey, input, emit);
     const issuer = await ctx.issuerFor(plan);
     const now = ctx.now();
-    const bundle = await issuer.sign({ certificate: cert, privateKey: key, now, signal: ctx.signal, event: emit, journal: status });
-    const chain = verifyIssuedChain(bundle.chainPem, key, cert.spec, now);
+    const bundle = await issuer.sign({
+      certificate: cert,
+      privateKey: key,
+      now,
+      signal: ctx.signal,
+      event: emit,
+      journal: status,
+      pendingOrder: status.status.pendingOrder,
+      fault: ctx.fault,
+    });
+    // A resumed order was issued for the key recorded with it, not the one generated above.
+    const usedKey = bundle.privateKey ?? key;
+    const chain = verifyIssuedChain(bundle.chainPem, usedKey, cert.spec, now);
     const leaf = chain[0];
     const at = renewalTime(leaf.notBefore, leaf.notAfter, cert.spec);
     const record: CertificateRecord = {
@@ -81,10 +94,14 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     };
     const written = await ctx.store.write(
       target,
-      { tlsCrt: bundle.chainPem, tlsKey: encodePrivateKey(key, cert.spec.privateKey.encoding), caCrt: bundle.caPem },
+      { tlsCrt: bundle.chainPem, tlsKey: encodePrivateKey(usedKey, cert.spec.privateKey.encoding), caCrt: bundle.caPem },
       record,
     );
-    if (status.status.lastFailureTime) await status.update(({ presentedChallenges }) => ({ version: 1, ...(presentedChallenges ? { presentedChallenges } : {}) }));
+    ctx.fault?.('core:written');
+    const s = status.status;
+    if (s.lastFailureTime || s.pendingOrder || s.notBefore) {
+      await status.update(({ presentedChallenges }) => ({ version: 1, ...(presentedChallenges ? { presentedChallenges } : {}) }));
+    }
     const message = `certificate issued, valid until ${record.notAfter} (revision ${record.revision})`;
     emit('Issued', message);
     return {

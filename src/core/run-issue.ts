@@ -19,6 +19,8 @@ export interface RunOptions {
   now: () => Date;
   emit: EventSink;
   signal?: AbortSignal;
+  /** Test hook: named steps where crash tests kill the process. */
+  fault?: (point: string) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function runIssue(manifests: Manifests, opts: RunOptions): Promise<
       now: opts.now,
       forced: opts.forced,
       signal: opts.signal,
+      fault: opts.fault,
       emit: opts.emit,
       issuerFor: (p) =>
         createIssuer(p.issuer, {

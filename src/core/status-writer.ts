@@ -1,4 +1,4 @@
-import type { CertificateStatus, JournaledChallenge } from '../stores/records.js';
+import type { CertificateStatus, JournaledChallenge, PendingOrder } from '../stores/records.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
 import type { ChallengeJournal } from '../issuers/issuer.js';
 
@@ -30,6 +30,10 @@ export class StatusWriter implements ChallengeJournal {
     });
     this.queue = next.catch(() => {});
     return next;
+  }
+
+  setPendingOrder(o: PendingOrder | undefined): Promise<void> {
+    return this.update(({ pendingOrder: _old, ...rest }) => (o ? { ...rest, pendingOrder: o } : rest));
   }
 
   added(c: JournaledChallenge): Promise<void> {

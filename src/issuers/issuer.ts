@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { CertificateResource } from '../spec/types.js';
-import type { JournaledChallenge } from '../stores/records.js';
+import type { JournaledChallenge, PendingOrder } from '../stores/records.js';
 
 /** A progress note from an issuer, rendered by the CLI as a cert-manager-style event. */
 export type IssuerEvent = (reason: string, message: string) => void;
@@ -9,6 +9,8 @@ export type IssuerEvent = (reason: string, message: string) => void;
 export interface ChallengeJournal {
   added(c: JournaledChallenge): Promise<void>;
   removed(c: JournaledChallenge): Promise<void>;
+  /** Records an order about to be finalized (undefined: forget it). */
+  setPendingOrder(o: PendingOrder | undefined): Promise<void>;
 }
 
 export interface SignRequest {
@@ -19,6 +21,10 @@ export interface SignRequest {
   signal?: AbortSignal;
   event: IssuerEvent;
   journal?: ChallengeJournal;
+  /** An order a killed run finalized; resume it instead of ordering again when it still fits. */
+  pendingOrder?: PendingOrder;
+  /** Test hook: named steps where crash tests kill the process. */
+  fault?: (point: string) => void;
 }
 
 /** What cert-manager's issuers return: the chain for `tls.crt` and, when known, the CA for `ca.crt`. */
@@ -26,6 +32,8 @@ export interface SignedBundle {
   /** Leaf first, then intermediates; never a self-signed root (except a self-signed leaf itself). */
   chainPem: string;
   caPem?: string;
+  /** Set when the chain was issued for another key than the request's (a resumed order). */
+  privateKey?: KeyObject;
 }
 
 /** Turns a Certificate and its key into a signed chain. */

@@ -83,7 +83,8 @@ export class FileStore implements CertificateStore {
   async writeStatus(target: SecretTarget, status: CertificateStatus): Promise<void> {
     const dir = this.dirFor(target);
     await this.ensureDir(dir);
-    await replaceFile(join(dir, STATUS_FILE), JSON.stringify(status, null, 2) + '\n', 0o644);
+    // 0600: it may hold the private key of an order in flight.
+    await replaceFile(join(dir, STATUS_FILE), JSON.stringify(status, null, 2) + '\n', 0o600);
   }
 
   /** Writes a complete new version directory, then swaps `..data` to it and prunes the old one. */

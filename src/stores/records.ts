@@ -42,8 +42,26 @@ export interface CertificateStatus {
   lastFailureMessage?: string;
   /** A CA asked us (Retry-After) not to try before this time. */
   notBefore?: string;
+  /**
+   * An ACME order finalized but not yet stored (recorded before finalize). The next run resumes
+   * it and downloads the certificate instead of ordering again: each duplicate order costs one
+   * of the few certificates a CA allows per name set and week. Holds a private key: stores keep
+   * the status private.
+   */
+  pendingOrder?: PendingOrder;
   /** DNS-01 TXT values presented and not yet cleaned up (a killed run); the next run removes them. */
   presentedChallenges?: JournaledChallenge[];
+}
+
+export interface PendingOrder {
+  orderUrl: string;
+  /** Directory URL of the ACME server the order belongs to. */
+  server: string;
+  /** The identifiers ordered, sorted (type:value). */
+  identifiers: string[];
+  /** The certificate's new private key (PKCS#8 PEM). */
+  keyPem: string;
+  createdAt: string;
 }
 
 /** A TXT value certctl put in DNS, recorded before the provider call so a later run can remove it. */

@@ -70,3 +70,51 @@ describe('interrupted ACME runs leave no DNS records behind', { skip }, () => {
     await rm(out, { recursive: true });
   });
 });
+
+describe('a run killed after the CA issued the certificate', { skip }, () => {
+  let env: AcmeEnv;
+  before(async () => {
+    env = await startAcmeEnv();
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  for (const point of ['acme:finalized', 'acme:order-valid', 'files:version-complete']) {
+    test(`killed at ${point}: the next run finishes the same order, no second order`, async () => {
+      const out = await tempOut();
+      const name = point.replace(/\W/g, '');
+      const yaml = env.issuerYaml() + certificateYaml(name, [`${name}.example.test`]);
+      // Register the account first so that the only order counted is the certificate's.
+      const warm = await issue(env, env.issuerYaml() + certificateYaml(`${name}-warm`, [`${name}-warm.example.test`]), out);
+      assert.equal(warm.code, 0, warm.stderr);
+      const ordersBefore = env.pebble.orderCount();
+      const killed = await runCliWithEnv(['issue', '-f', '-', '--out-dir', out, ...env.dnsFlags], yaml, { CERTCTL_FAULT: point });
+      assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+      assert.equal(env.pebble.orderCount(), ordersBefore + 1);
+
+      const next = await issue(env, yaml, out);
+      assert.equal(next.code, 0, next.stderr);
+      assert.equal(env.pebble.orderCount(), ordersBefore + 1, 'no second order');
+      if (point !== 'files:version-complete') assert.match(next.stderr, /Resume: resuming order/);
+      await verifyWithPebbleRoot(env, join(out, `default/${name}-tls`));
+      await assertNoTxt(env, `_acme-challenge.${name}.example.test.`);
+      await rm(out, { recursive: true });
+    });
+  }
+});
+
+async function assertNoTxt(env: AcmeEnv, fqdn: string): Promise<void> {
+  assert.deepEqual(await env.bind.txt(fqdn), []);
+}
+
+function runCliWithEnv(args: string[], input: string, extra: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+    child.stdin.end(input);
+  });
+}

@@ -23,7 +23,8 @@ export interface IssueOptions extends Dns01Flags {
 export async function issueCommand(names: string[], opts: IssueOptions): Promise<ExitCodeValue> {
   const outDir = resolve(opts.outDir);
   const dns01 = dns01OptionsFrom(opts);
-  const store = new FileStore({ root: outDir, fault: faultHook(process.env.CERTCTL_FAULT) });
+  const fault = faultHook(process.env.CERTCTL_FAULT);
+  const store = new FileStore({ root: outDir, fault });
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -46,6 +47,7 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
       now: () => new Date(),
       emit: (e) => process.stderr.write(`${renderEvent(e)}\n`),
       signal: controller.signal,
+      fault,
     });
     const summary = summarize(results);
     if (opts.output === 'json') {

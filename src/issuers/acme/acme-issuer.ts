@@ -1,5 +1,7 @@
 import { Resolver } from '../../dns/resolver.js';
+import type { KeyObject } from 'node:crypto';
 import { buildCsr } from '../../pki/csr.js';
+import { encodePrivateKey, parsePrivateKey } from '../../pki/keys.js';
 import { createProvider } from '../../providers/registry.js';
 import type { DnsProvider } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
@@ -10,7 +12,7 @@ import { openAccount } from './account.js';
 import type { AcmeHttp } from './acme-http.js';
 import { Dns01Challenges } from './dns01-challenges.js';
 import { acmeIdentifiers } from './identifiers.js';
-import { runOrder } from './order-flow.js';
+import { resumeOrder, runOrder } from './order-flow.js';
 import { selectSolver } from './solver-selection.js';
 
 /**
@@ -45,19 +47,32 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
       const http = await session(resource, spec, deps, req);
       const challenges = new Dns01Challenges({ resolver, options: deps.dns01, providerFor, event: req.event, signal: req.signal, journal: req.journal });
       const before = http.requests;
+      const identifiers = acmeIdentifiers(cert.spec);
+      const idKeys = identifiers.map((i) => `${i.type}:${i.value}`).sort();
+      const csrFor = (key: KeyObject) => () =>
+        csrDer(buildCsr({ subject: subjectFromSpec(cert.spec), dnsNames: cert.spec.dnsNames, ipAddresses: cert.spec.ipAddresses, uris: cert.spec.uris, emailAddresses: cert.spec.emailAddresses, usages: cert.spec.usages, isCA: cert.spec.isCA }, key));
+      const baseHooks = { signal: req.signal, event: req.event, fault: req.fault };
+      const pending = req.pendingOrder;
+      if (pending && pending.server === spec.server && pending.identifiers.join(',') === idKeys.join(',')) {
+        const key = parsePrivateKey(pending.keyPem).key;
+        const chainPem = await resumeOrder(http, pending.orderUrl, { csrDer: csrFor(key), preferredChain: spec.preferredChain }, baseHooks);
+        if (chainPem) return { chainPem, privateKey: key };
+      }
+      if (pending) await req.journal?.setPendingOrder(undefined);
       try {
         const chainPem = await runOrder(
           http,
           {
-            identifiers: acmeIdentifiers(cert.spec),
+            identifiers,
             profile: spec.profile,
             notAfter: spec.enableDurationFeature && cert.spec.durationSet ? new Date(req.now.getTime() + cert.spec.durationMs).toISOString() : undefined,
             preferredChain: spec.preferredChain,
-            csrDer: () => csrDer(buildCsr({ subject: subjectFromSpec(cert.spec), dnsNames: cert.spec.dnsNames, ipAddresses: cert.spec.ipAddresses, uris: cert.spec.uris, emailAddresses: cert.spec.emailAddresses, usages: cert.spec.usages, isCA: cert.spec.isCA }, req.privateKey)),
+            csrDer: csrFor(req.privateKey),
           },
           {
-            signal: req.signal,
-            event: req.event,
+            ...baseHooks,
+            beforeFinalize: async (orderUrl) =>
+              req.journal?.setPendingOrder({ orderUrl, server: spec.server, identifiers: idKeys, keyPem: encodePrivateKey(req.privateKey, 'PKCS8'), createdAt: new Date().toISOString() }),
             tasksFor: async (pending) =>
               Promise.all(
                 pending.map(async (p) => {

@@ -41,12 +41,18 @@ export interface OrderRequest {
 }
 
 export interface OrderHooks {
+  /** Called with the order URL just before finalize (to journal the key and order). */
+  beforeFinalize?: (orderUrl: string) => Promise<void>;
+  /** Test hook: named steps where crash tests kill the process. */
+  fault?: (point: string) => void;
   /** Picks the solver and TXT value for each pending identifier. */
   tasksFor: (pending: { identifier: string; token: string }[]) => Promise<ChallengeTask[]>;
   presentAndWait: (tasks: ChallengeTask[]) => Promise<void>;
   event: (reason: string, message: string) => void;
   signal?: AbortSignal;
 }
+
+type FinishHooks = Pick<OrderHooks, 'event' | 'signal' | 'fault' | 'beforeFinalize'>;
 
 const POLL_MIN_MS = 200;
 const POLL_MAX_MS = 3_000;
@@ -95,15 +101,44 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
   if (order.status !== 'ready' && order.status !== 'valid' && order.status !== 'processing') {
     throw new Error(`the order is ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
   }
+  return finishOrder(http, orderUrl, order, req, hooks);
+}
+
+/** From a ready, processing or valid order to the downloaded chain. */
+async function finishOrder(http: AcmeHttp, orderUrl: string, order: Order, req: Pick<OrderRequest, 'csrDer' | 'preferredChain'>, hooks: FinishHooks): Promise<string> {
   if (order.status === 'ready') {
+    await hooks.beforeFinalize?.(orderUrl);
     order = (await http.post<Order>(order.finalize, { csr: req.csrDer().toString('base64url') })).data;
+    hooks.fault?.('acme:finalized');
     hooks.event('Finalized', 'sent the certificate signing request');
   }
   if (order.status !== 'valid') order = await poll<Order>(http, orderUrl, (o) => o.status !== 'processing', hooks.signal);
   if (order.status !== 'valid' || !order.certificate) {
     throw new Error(`the order ended ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
   }
+  hooks.fault?.('acme:order-valid');
   return downloadChain(http, order.certificate, req.preferredChain);
+}
+
+/**
+ * Picks up an order a killed run had finalized (or was about to): downloads its certificate
+ * when valid, finishes it when ready or processing. Returns undefined when the order is gone,
+ * invalid or still pending, so the caller orders anew.
+ */
+export async function resumeOrder(http: AcmeHttp, orderUrl: string, req: Pick<OrderRequest, 'csrDer' | 'preferredChain'>, hooks: FinishHooks): Promise<string | undefined> {
+  let order: Order;
+  try {
+    order = (await http.post<Order>(orderUrl, null)).data;
+  } catch (err) {
+    hooks.event('Resume', `cannot resume order ${orderUrl}: ${(err as Error).message}; ordering anew`);
+    return undefined;
+  }
+  if (!['ready', 'processing', 'valid'].includes(order.status)) {
+    hooks.event('Resume', `order ${orderUrl} is ${order.status}; ordering anew`);
+    return undefined;
+  }
+  hooks.event('Resume', `resuming order ${orderUrl} (${order.status}) left by an interrupted run`);
+  return finishOrder(http, orderUrl, order, req, hooks);
 }
 
 /**
