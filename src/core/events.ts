@@ -14,7 +14,8 @@ export interface CertificateResult {
   name: string;
   namespace: string;
   secretName: string;
-  action: 'issued' | 'up-to-date' | 'failed';
+  /** `due` only in a dry run (plan); `backing-off` when failures or a CA's Retry-After hold it back. */
+  action: 'issued' | 'up-to-date' | 'failed' | 'due' | 'backing-off';
   /** Why it was issued (a renewal Reason), `UpToDate`, or the failure reason. */
   reason: string;
   message: string;
@@ -23,5 +24,11 @@ export interface CertificateResult {
   files?: Record<string, string>;
   notAfter?: string;
   renewalTime?: string;
+  /** With backing-off: when the next attempt may happen. */
+  retryAfter?: string;
+  /** The CA's ARI suggested window, when fetched. */
+  ariWindow?: { start: string; end: string; explanationURL?: string };
+  /** Subject alternative names of the certificate (for hooks and status). */
+  dnsNames?: string[];
   error?: string;
 }

@@ -3,7 +3,8 @@ import { describeKey, encodePrivateKey, generatePrivateKey } from '../pki/keys.j
 import { evaluate, triggerChain } from '../renewal/chains.js';
 import { renewalTime } from '../renewal/renewal-time.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
-import type { CertificateRecord, JournaledChallenge } from '../stores/records.js';
+import type { CertificateRecord, CertificateStatus, JournaledChallenge } from '../stores/records.js';
+import { specHash } from './issued-spec.js';
 import { StatusWriter } from './status-writer.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
 import type { Issuer } from '../issuers/issuer.js';
@@ -24,6 +25,16 @@ export interface IssueContext {
   fault?: (point: string) => void;
   /** Builds the issuer for a planned certificate (CA key pairs are read at this point). */
   issuerFor: (plan: PlannedCertificate) => Promise<Issuer>;
+  /** renew: adds what only a network call can tell (ARI) to the input before the checks run. */
+  prepare?: (plan: PlannedCertificate, input: PolicyInput, status: StatusWriter) => Promise<void>;
+  /** renew: holds a due certificate back (failure backoff, a CA's Retry-After); returns until when. */
+  holdBack?: (input: PolicyInput, status: CertificateStatus) => { until: Date; message: string } | undefined;
+  /** plan: decide and report, issue nothing. */
+  dryRun?: boolean;
+  /** renew with a deploy hook: mark each written certificate until its hook has run. */
+  markDeployPending?: boolean;
+  /** renew's pre-hook: awaited once a certificate is known to need issuing, before its key. */
+  beforeIssue?: () => Promise<void>;
 }
 
 /**
@@ -51,17 +62,35 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
   if (leftovers.length > 0) await removeLeftovers(plan, ctx, status, leftovers, emit);
 
   const input = gatherPolicyInput(cert, stored, ctx.now(), ctx.forced);
+  if (ctx.prepare && input.cert && !input.certError) await ctx.prepare(plan, input, status);
+  const ari = status.status.ari;
+  const extra = {
+    dnsNames: cert.spec.dnsNames,
+    ...(ari ? { ariWindow: { start: ari.windowStart, end: ari.windowEnd, explanationURL: ari.explanationURL } } : {}),
+  };
   const violation = evaluate(triggerChain, input);
+  const leafNow = input.cert && !input.certError ? input.cert : undefined;
+  const timing = leafNow
+    ? { notAfter: leafNow.notAfter.toISOString(), renewalTime: (input.ari?.at ?? renewalTime(leafNow.notBefore, leafNow.notAfter, cert.spec)).toISOString() }
+    : {};
   if (!violation) {
-    const leaf = input.cert!;
-    const at = renewalTime(leaf.notBefore, leaf.notAfter, cert.spec);
-    const message = `certificate is up to date and has not expired; valid until ${leaf.notAfter.toISOString()}, renewal at ${at.toISOString()}`;
+    const message = `certificate is up to date and has not expired; valid until ${timing.notAfter}, renewal at ${timing.renewalTime}`;
     emit('UpToDate', message);
-    return { ...base, action: 'up-to-date', reason: 'UpToDate', message, location: stored?.location, notAfter: leaf.notAfter.toISOString(), renewalTime: at.toISOString() };
+    return { ...base, ...extra, ...timing, action: 'up-to-date', reason: 'UpToDate', message, location: stored?.location };
+  }
+  const held = ctx.forced ? undefined : ctx.holdBack?.(input, status.status);
+  if (held) {
+    emit('BackingOff', `${violation.message}, but ${held.message}; next attempt after ${held.until.toISOString()}`, 'warning');
+    return { ...base, ...extra, ...timing, action: 'backing-off', reason: violation.reason, message: held.message, retryAfter: held.until.toISOString(), location: stored?.location };
+  }
+  if (ctx.dryRun) {
+    emit('Due', violation.message);
+    return { ...base, ...extra, ...timing, action: 'due', reason: violation.reason, message: violation.message, location: stored?.location };
   }
   emit('Issuing', violation.message);
 
   try {
+    await ctx.beforeIssue?.();
     const key = await keyFor(cert.spec.privateKey, input, emit);
     const issuer = await ctx.issuerFor(plan);
     const now = ctx.now();
@@ -99,13 +128,20 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     );
     ctx.fault?.('core:written');
     const s = status.status;
-    if (s.lastFailureTime || s.pendingOrder || s.notBefore) {
-      await status.update(({ presentedChallenges }) => ({ version: 1, ...(presentedChallenges ? { presentedChallenges } : {}) }));
+    if (s.lastFailureTime || s.pendingOrder || s.notBefore || s.ari || ctx.markDeployPending) {
+      // A new certificate: failures, the order, and the old certificate's ARI window are history.
+      await status.update(({ presentedChallenges }) => ({
+        version: 1,
+        ...(presentedChallenges ? { presentedChallenges } : {}),
+        ...(ctx.markDeployPending ? { deployPending: true } : {}),
+      }));
     }
     const message = `certificate issued, valid until ${record.notAfter} (revision ${record.revision})`;
     emit('Issued', message);
     return {
       ...base,
+      ...extra,
+      ariWindow: undefined,
       action: 'issued',
       reason: violation.reason,
       message: violation.message,
@@ -118,9 +154,17 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     const message = (err as Error).message;
     emit('Failed', message, 'error');
     await status
-      .update((s) => ({ ...s, lastFailureTime: ctx.now().toISOString(), failedIssuanceAttempts: (s.failedIssuanceAttempts ?? 0) + 1, lastFailureMessage: message }))
+      .update((s) => ({
+        ...s,
+        lastFailureTime: ctx.now().toISOString(),
+        failedIssuanceAttempts: (s.failedIssuanceAttempts ?? 0) + 1,
+        lastFailureReason: violation.reason,
+        lastFailureMessage: message,
+        failedSpecHash: specHash(input.desired),
+        ...(err instanceof Error && 'retryAfter' in err && err.retryAfter instanceof Date ? { notBefore: err.retryAfter.toISOString() } : {}),
+      }))
       .catch((e: Error) => emit('Failed', `could not record the failure: ${e.message}`, 'warning'));
-    return { ...base, action: 'failed', reason: violation.reason, message: violation.message, error: message, location: stored?.location };
+    return { ...base, ...extra, ...timing, action: 'failed', reason: violation.reason, message: violation.message, error: message, location: stored?.location };
   }
 }
 

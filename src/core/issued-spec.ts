@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { IssuedSpec } from '../stores/records.js';
 import type { CertificateSpec } from '../spec/types.js';
+
+/** A short stable fingerprint of an issued spec (failure backoff resets when it changes). */
+export function specHash(spec: IssuedSpec): string {
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+}
 
 /** The parts of a Certificate spec that the issued certificate must reflect, in record form. */
 export function issuedSpecOf(spec: CertificateSpec): IssuedSpec {

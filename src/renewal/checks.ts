@@ -80,6 +80,10 @@ export const expired: Check = (i) => {
 
 export const nearingExpiry: Check = (i) => {
   if (!i.cert || i.renewalDisabled) return undefined;
+  if (i.ari) {
+    if (i.ari.at.getTime() > i.ari.renewBy.getTime()) return undefined;
+    return { reason: Reason.Renewing, message: `Renewing certificate as the CA's renewal window (ARI) calls for it at ${i.ari.at.toISOString()}` };
+  }
   const at = renewalTime(i.cert.notBefore, i.cert.notAfter, i);
   if (at.getTime() <= i.now.getTime()) {
     return { reason: Reason.Renewing, message: `Renewing certificate as renewal was scheduled at ${at.toISOString()}` };

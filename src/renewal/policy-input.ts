@@ -27,4 +27,9 @@ export interface PolicyInput {
   key?: { key: KeyObject; encoding: KeyEncoding; algorithm: string; size: number };
   keyError?: string;
   record?: CertificateRecord;
+  /**
+   * ACME Renewal Information: renew at `at` (a moment chosen in the CA's window) instead of the
+   * renewBefore-derived time; `renewBy` is the latest acceptable moment (the next scheduled run).
+   */
+  ari?: { at: Date; renewBy: Date };
 }

@@ -42,6 +42,12 @@ export interface CertificateStatus {
   lastFailureMessage?: string;
   /** A CA asked us (Retry-After) not to try before this time. */
   notBefore?: string;
+  /** Hash of the spec the failures were for: a changed spec is retried at once (no backoff). */
+  failedSpecHash?: string;
+  /** A certificate was written and its deploy hook has not completed yet (runs on the next run). */
+  deployPending?: boolean;
+  /** ACME Renewal Information last fetched for the current certificate (RFC 9773). */
+  ari?: AriState;
   /**
    * An ACME order finalized but not yet stored (recorded before finalize). The next run resumes
    * it and downloads the certificate instead of ordering again: each duplicate order costs one
@@ -51,6 +57,18 @@ export interface CertificateStatus {
   pendingOrder?: PendingOrder;
   /** DNS-01 TXT values presented and not yet cleaned up (a killed run); the next run removes them. */
   presentedChallenges?: JournaledChallenge[];
+}
+
+export interface AriState {
+  /** Serial of the certificate this applies to (hex); a new certificate discards it. */
+  serial: string;
+  windowStart: string;
+  windowEnd: string;
+  /** The random moment chosen inside the window, kept while the window is unchanged. */
+  chosen: string;
+  explanationURL?: string;
+  /** Do not ask the CA again before this time (its Retry-After). */
+  nextCheck?: string;
 }
 
 export interface PendingOrder {
