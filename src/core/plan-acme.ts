@@ -38,7 +38,11 @@ export async function checkAcmeCertificate(
     } else {
       const problem = providerProblem(solver.dns01.provider);
       if (problem) at('spec.dnsNames', `${id.value} selects ${solver.path} of ${where}: ${problem}`);
-      refs.push(...providerRefs(solver.dns01.provider));
+      try {
+        refs.push(...(await providerRefs(solver.dns01.provider)));
+      } catch (err) {
+        at(solver.path, (err as Error).message);
+      }
     }
   }
   if (acme.externalAccountBinding) refs.push(acme.externalAccountBinding.keySecretRef);
@@ -65,12 +69,18 @@ function providerProblem(p: Dns01Provider): string | undefined {
   return undefined;
 }
 
-function providerRefs(p: Dns01Provider): SecretKeySelector[] {
+async function providerRefs(p: Dns01Provider): Promise<SecretKeySelector[]> {
   switch (p.kind) {
     case 'rfc2136':
       return p.tsigSecretSecretRef ? [p.tsigSecretSecretRef] : [];
     case 'route53':
       return [p.accessKeyIDSecretRef, p.secretAccessKeySecretRef].filter((r): r is SecretKeySelector => Boolean(r));
+    case 'webhook':
+      if (p.solverName === 'alidns-solver' || p.solverName === 'alidns') {
+        const { aliDnsSecretRefs } = await import('../providers/alidns.js');
+        return aliDnsSecretRefs(p);
+      }
+      return [];
     default:
       return [];
   }

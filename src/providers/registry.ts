@@ -11,7 +11,7 @@ export interface ProviderContext {
 }
 
 /** Webhook solver names certctl implements itself, for error messages. */
-export const WEBHOOK_SOLVERS = ['exec'] as const;
+export const WEBHOOK_SOLVERS = ['exec', 'alidns-solver', 'alidns'] as const;
 
 /**
  * Builds the DNS provider a solver's `dns01` block configures. Each provider lives in its own
@@ -35,12 +35,18 @@ export async function createProvider(config: Dns01Provider, ctx: ProviderContext
         const { createExecProvider, parseExecConfig } = await import('./exec.js');
         return createExecProvider(parseExecConfig(config), ctx.env);
       }
+      if (config.solverName === 'alidns-solver' || config.solverName === 'alidns') {
+        const { createAliDnsProvider } = await import('./alidns.js');
+        return createAliDnsProvider(config, ctx);
+      }
       throw new Error(unsupportedWebhook(config.solverName));
     }
-    case 'route53':
-      throw new Error('dns01.route53: not supported yet');
+    case 'route53': {
+      const { createRoute53Provider } = await import('./route53.js');
+      return createRoute53Provider(config, ctx);
+    }
     default:
-      throw new Error(`dns01.${config.name}: not supported yet (certctl supports rfc2136, and webhook with solverName ${WEBHOOK_SOLVERS.join(', ')})`);
+      throw new Error(`dns01.${config.name}: not supported yet (certctl supports rfc2136, route53, and webhook with solverName ${WEBHOOK_SOLVERS.join(', ')})`);
   }
 }
 

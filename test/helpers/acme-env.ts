@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBind, type BindServer } from './bind.js';
+import { DEFAULT_ZONES, startBind, type BindServer, type BindZone } from './bind.js';
 import { startPebble, type PebbleOptions, type PebbleServer } from './pebble.js';
 import { openssl, runCli, type CliResult } from './run-cli.js';
 
@@ -16,8 +16,8 @@ export interface AcmeEnv {
   stop(): Promise<void>;
 }
 
-export async function startAcmeEnv(pebbleOpts: Omit<PebbleOptions, 'dnsPort'> = {}): Promise<AcmeEnv> {
-  const bind = await startBind({ recursion: true });
+export async function startAcmeEnv(pebbleOpts: Omit<PebbleOptions, 'dnsPort'> = {}, extraZones: BindZone[] = []): Promise<AcmeEnv> {
+  const bind = await startBind({ recursion: true, zones: [...DEFAULT_ZONES, ...extraZones] });
   let pebble: PebbleServer;
   try {
     pebble = await startPebble({ ...pebbleOpts, dnsPort: bind.port });

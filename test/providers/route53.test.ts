@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRoute53Provider } from '../../src/providers/route53.js';
+import { plainName, planCleanUp, planPresent, quoteTxt, unquoteTxt } from '../../src/providers/route53/rrsets.js';
 import type { Route53Options } from '../../src/providers/route53.js';
 import type { ProviderContext } from '../../src/providers/registry.js';
 import type { Route53Config, SecretKeySelector } from '../../src/spec/types.js';
@@ -71,6 +72,25 @@ async function conformanceSetup(o: { hostedZoneID?: boolean; multiValueSeeds?: b
 
 runProviderConformance('route53 (zone looked up, keys from Secrets)', () => conformanceSetup({}), { skip: skipBind });
 runProviderConformance('route53 (hostedZoneID, beside cert-manager MultiValueAnswer records)', () => conformanceSetup({ hostedZoneID: true, multiValueSeeds: true }), { skip: skipBind });
+
+describe('route53 TXT values and plans', () => {
+  it('quotes, splits values over 255 bytes, and reads escapes back', () => {
+    assert.equal(quoteTxt('a"b\\c'), '"a\\"b\\\\c"');
+    const long = 'x'.repeat(300);
+    assert.equal(quoteTxt(long), `"${'x'.repeat(255)}" "${'x'.repeat(45)}"`);
+    assert.equal(unquoteTxt(quoteTxt(long)), long);
+    assert.equal(unquoteTxt('"a\\"b" "\\052c"'), 'a"b*c');
+    assert.equal(plainName('\\052.Example.COM'), '*.example.com.');
+  });
+
+  it("adds beside cert-manager's MultiValueAnswer sets, never touches them, refuses other routing policies", () => {
+    const n = '_acme-challenge.example.com.';
+    const certManager = { name: n, ttl: 10, raw: ['"cm"'], setIdentifier: '"cm"', multiValueAnswer: true };
+    assert.deepEqual(planPresent([certManager], n, 'ours', 60), { done: false, changes: [{ action: 'CREATE', set: { name: n, ttl: 60, raw: ['"ours"'], setIdentifier: '"ours"', multiValueAnswer: true } }] });
+    assert.deepEqual(planCleanUp([certManager], 'ours'), { done: true });
+    assert.throws(() => planPresent([{ ...certManager, multiValueAnswer: undefined, otherPolicy: 'weighted' }], n, 'ours', 60), /use the weighted routing policy/);
+  });
+});
 
 describe('route53 provider', () => {
   let aws: FakeRoute53;

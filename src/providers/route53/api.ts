@@ -29,6 +29,7 @@ export interface Route53Tuning {
   casAttempts: number;
 }
 
+/** Route 53's timing: retries for up to 60 s per call, INSYNC within 3 minutes. */
 export const DEFAULT_TUNING: Route53Tuning = {
   retryBaseMs: 500,
   retryMaxDelayMs: 8000,

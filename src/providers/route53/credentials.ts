@@ -45,6 +45,7 @@ export interface Route53Credentials {
   secrets: string[];
 }
 
+/** How {@link route53Credentials} reaches STS and loads the credential providers. */
 export interface CredentialOptions {
   region: string;
   /** STS endpoint override (AWS_ENDPOINT_URL_STS), for the STS calls of the chain and `role`. */
@@ -101,7 +102,7 @@ function memoize(source: CredentialSource): CredentialSource {
 }
 
 /** The default chain, configured from `env` only. */
-export function ambientLinks(env: ProviderContext['env'], sdk: CredentialProvidersSdk, clientConfig: { region: string; endpoint?: string }): Link[] {
+function ambientLinks(env: ProviderContext['env'], sdk: CredentialProvidersSdk, clientConfig: { region: string; endpoint?: string }): Link[] {
   const links: Link[] = [];
   const profile = env.AWS_PROFILE;
   // As the SDK: an explicit AWS_PROFILE wins over static keys in the environment.

@@ -1,0 +1,140 @@
+/**
+ * Alibaba Cloud DNS provider (API 2015-01-09 over `@alicloud/pop-core`, loaded only when used),
+ * configured through the `dns01.webhook` blocks of the AliDNS webhooks for cert-manager.
+ *
+ * Every TXT value is its own record with its own RecordId, so apex and wildcard values at one
+ * name are added and removed independently: present adds our value unless it is there already,
+ * cleanUp finds our record by value and deletes it by RecordId — never by name, which would take
+ * other values with it (the mistake of the most-used community webhook).
+ */
+import type { SecretKeySelector, WebhookConfig } from '../spec/types.js';
+import { AliDnsApi, AliDnsError, DEFAULT_TUNING } from './alidns/api.js';
+import type { AliDnsTuning, AliRecord } from './alidns/api.js';
+import { credentialFields, parseAliDnsConfig } from './alidns/config.js';
+import type { AliDnsSettings } from './alidns/config.js';
+import type { DnsProvider, TxtRecord } from './provider.js';
+import type { ProviderContext } from './registry.js';
+
+export { ALIDNS_SOLVER_NAMES } from './alidns/config.js';
+export type { AliDnsTuning } from './alidns/api.js';
+
+/** The AliDNS provider, plus the domain lookup it uses (for messages). */
+export interface AliDnsProvider extends DnsProvider {
+  /** The account's domain that holds `record` (the DNS zone, or a parent of it). */
+  domainFor(record: TxtRecord, signal?: AbortSignal): Promise<string>;
+}
+
+/** Knobs for tests; users get the defaults. */
+export interface AliDnsOptions {
+  tuning?: Partial<AliDnsTuning>;
+}
+
+/** AliDNS free edition's minimum TTL; paid editions allow less, but 600 works everywhere. */
+const MIN_TTL = 600;
+
+interface AliCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+/** Credentials from the references, or (with no reference at all) from ALICLOUD_* in the environment; one error lists all that is missing. */
+async function credentials(s: AliDnsSettings, w: WebhookConfig, ctx: ProviderContext): Promise<AliCredentials> {
+  const [idField, secretField] = credentialFields(w);
+  if (!s.accessKeyId && !s.accessKeySecret && !s.securityToken) {
+    const { ALICLOUD_ACCESS_KEY: id, ALICLOUD_SECRET_KEY: secret, ALICLOUD_SECURITY_TOKEN: token } = ctx.env;
+    const missing = [...(id ? [] : [`${w.configPath}.${idField} (or env ALICLOUD_ACCESS_KEY)`]), ...(secret ? [] : [`${w.configPath}.${secretField} (or env ALICLOUD_SECRET_KEY)`])];
+    if (missing.length > 0 || !id || !secret) throw new Error(`alidns: missing credentials: ${missing.join(', ')}`);
+    return { accessKeyId: id, accessKeySecret: secret, securityToken: token || undefined };
+  }
+  const missing = [...(s.accessKeyId ? [] : [`${w.configPath}.${idField}`]), ...(s.accessKeySecret ? [] : [`${w.configPath}.${secretField}`])];
+  if (missing.length > 0 || !s.accessKeyId || !s.accessKeySecret) throw new Error(`alidns: missing credentials: ${missing.join(', ')}`);
+  const [accessKeyId, accessKeySecret, securityToken] = await Promise.all([
+    ctx.secretValue(s.accessKeyId),
+    ctx.secretValue(s.accessKeySecret),
+    s.securityToken ? ctx.secretValue(s.securityToken) : Promise.resolve(undefined),
+  ]);
+  return { accessKeyId: accessKeyId.trim(), accessKeySecret: accessKeySecret.trim(), securityToken: securityToken?.trim() || undefined };
+}
+
+/** The Secret references of an AliDNS webhook config, so a caller can check they exist before ordering; throws on an invalid config. */
+export function aliDnsSecretRefs(config: WebhookConfig): SecretKeySelector[] {
+  const s = parseAliDnsConfig(config);
+  return [s.accessKeyId, s.accessKeySecret, s.securityToken].filter((r): r is SecretKeySelector => r !== undefined);
+}
+
+const bare = (name: string): string => name.replace(/\.$/, '').toLowerCase();
+/** Values added through the console may come back quoted. */
+const unquote = (v: string): string => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v);
+
+/** The RR of `fqdn` relative to `domain`: `_acme-challenge.a.b` for `_acme-challenge.a.b.example.com` in `example.com`. */
+export function relativeName(fqdn: string, domain: string): string {
+  const name = bare(fqdn);
+  const d = bare(domain);
+  if (name === d) return '@';
+  if (!name.endsWith(`.${d}`)) throw new Error(`alidns: ${fqdn} is not inside domain ${d}`);
+  return name.slice(0, -(d.length + 1));
+}
+
+/** Creates the AliDNS provider for a `dns01.webhook` block with solverName alidns-solver or alidns. */
+export async function createAliDnsProvider(config: WebhookConfig, ctx: ProviderContext, options: AliDnsOptions = {}): Promise<AliDnsProvider> {
+  const settings = parseAliDnsConfig(config);
+  const creds = await credentials(settings, config, ctx);
+  const { default: RPCClient } = await import('@alicloud/pop-core');
+  const client = new RPCClient({ ...creds, endpoint: settings.endpoint, apiVersion: '2015-01-09' });
+  const secrets = [creds.accessKeySecret, creds.securityToken, creds.accessKeyId].filter((s): s is string => Boolean(s && s.length >= 4));
+  const redact = (s: string): string => secrets.reduce((acc, x) => acc.split(x).join('<redacted>'), s);
+  const api = new AliDnsApi(client, { ...DEFAULT_TUNING, ...options.tuning }, redact);
+  const domains = new Map<string, Promise<string>>();
+
+  async function lookUp(zone: string, signal?: AbortSignal): Promise<string> {
+    const labels = bare(zone).split('.');
+    // The zone the DNS serves the name from first; then its parents, for a zone delegated inside an account's domain.
+    const candidates = labels.length < 2 ? [labels.join('.')] : labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+    for (const c of candidates) if (await api.hasDomain(c, signal)) return c;
+    throw new Error(`alidns: none of ${candidates.join(', ')} is a domain of this Alibaba Cloud account (asked DescribeDomainRecords); add the domain in the Alibaba Cloud DNS console, or use the account that holds it`);
+  }
+
+  const domainFor = (record: TxtRecord, signal?: AbortSignal): Promise<string> => {
+    let d = domains.get(record.zone);
+    if (!d) {
+      d = lookUp(record.zone, signal);
+      domains.set(record.zone, d);
+      d.catch(() => domains.delete(record.zone));
+    }
+    return d;
+  };
+
+  async function ours(record: TxtRecord, signal?: AbortSignal): Promise<{ domain: string; rr: string; found: AliRecord[] }> {
+    const domain = await domainFor(record, signal);
+    const rr = relativeName(record.fqdn, domain);
+    const all = await api.txtRecords(bare(record.fqdn), domain, signal);
+    return { domain, rr, found: all.filter((r) => r.RR.toLowerCase() === rr && r.Type === 'TXT' && unquote(r.Value) === record.value) };
+  }
+
+  return {
+    name: 'alidns',
+    domainFor,
+    async present(record, signal) {
+      const { domain, rr, found } = await ours(record, signal);
+      if (found.length > 0) return;
+      try {
+        await api.addTxt(domain, rr, record.value, Math.max(MIN_TTL, record.ttl), signal);
+      } catch (err) {
+        // A concurrent present of the same value won the race: the value is there, as wanted.
+        if (!(err instanceof AliDnsError && err.code === 'DomainRecordDuplicate')) throw err;
+      }
+    },
+    async cleanUp(record, signal) {
+      const { rr, domain, found } = await ours(record, signal);
+      for (const r of found) {
+        try {
+          await api.deleteRecord(r.RecordId, `TXT ${rr} in domain ${domain}`, signal);
+        } catch (err) {
+          // Already deleted by a concurrent cleanUp.
+          if (!(err instanceof AliDnsError && err.code === 'DomainRecordNotBelongToUser')) throw err;
+        }
+      }
+    },
+  };
+}
