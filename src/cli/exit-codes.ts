@@ -6,6 +6,12 @@ export const ExitCode = {
   CertificateFailed: 1,
   /** Invalid input or usage: nothing was contacted or written. */
   InvalidInput: 2,
+  /** renew: another run holds the store's lock; this run did nothing. */
+  LockHeld: 3,
+  /** renew: nothing failed, but some certificate is held back (failure backoff, a CA's Retry-After). */
+  BackingOff: 4,
+  /** renew --detailed-exit-codes: something was renewed, nothing failed. */
+  Renewed: 5,
   /** A bug in certctl (an unexpected exception). */
   Internal: 70,
   /** Interrupted by SIGINT (128+2) after cleaning up. */

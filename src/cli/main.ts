@@ -11,6 +11,17 @@ Exit codes:
   70   internal error (a bug: please report it)
   130  interrupted (SIGINT), 143 terminated (SIGTERM), after cleaning up`;
 
+const RENEW_EXIT_CODES_HELP = `
+Exit codes:
+  0    nothing failed (nothing due, or renewed; see --detailed-exit-codes)
+  1    a certificate or a hook failed (the others were still processed)
+  2    invalid input or usage (nothing was contacted or written)
+  3    another certctl run holds the store's lock; nothing was done
+  4    nothing failed, but a certificate is backing off (earlier failures or a CA's Retry-After)
+  5    with --detailed-exit-codes: something was renewed and nothing failed
+  70   internal error (a bug: please report it)
+  130  interrupted (SIGINT), 143 terminated (SIGTERM), after cleaning up`;
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -50,6 +61,67 @@ function buildProgram(): Command {
     .action(async (names: string[], opts) => {
       const { issueCommand } = await import('./commands/issue.js');
       process.exitCode = await issueCommand(names, opts);
+    });
+
+  const renewOptions = (cmd: Command): Command =>
+    withDns01Options(withInputOptions(cmd))
+      .addOption(new Option('--out-dir <dir>', 'where certificates are kept: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+      .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+      .addOption(new Option('--interval <duration>', 'how often this command runs (cron, timer): renew now what ARI would have due before the next run').env('CERTCTL_INTERVAL'));
+
+  renewOptions(
+    program
+      .command('renew')
+      .description('renew the Certificates that are due (missing, changed, expiring, or in the CA\'s renewal window), nothing else'),
+  )
+    .option('--force', 'renew every certificate now, ignoring renewal times and backoff', false)
+    .option('--dry-run', 'decide and report only (same as certctl plan)', false)
+    .addOption(new Option('--concurrency <n>', 'certificates renewed at once').env('CERTCTL_CONCURRENCY').default('4'))
+    .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run holding the store').default('30s'))
+    .addOption(new Option('--pre-hook <command>', 'shell command run once before the first renewal (only if something is due)').env('CERTCTL_PRE_HOOK'))
+    .addOption(new Option('--post-hook <command>', 'shell command run once after renewing (only if something was due)').env('CERTCTL_POST_HOOK'))
+    .addOption(new Option('--deploy-hook <command>', 'shell command run for each renewed certificate, with CERTCTL_* variables').env('CERTCTL_DEPLOY_HOOK'))
+    .addOption(new Option('--hook-timeout <duration>', 'time limit of each hook').default('5m'))
+    .addOption(new Option('--jitter <duration>', 'longest random delay before contacting anything when not on a terminal').default('5m'))
+    .option('--no-jitter', 'start at once (CI)')
+    .addOption(new Option('--schedule <cron>', 'keep running and renew on this cron schedule until SIGTERM').env('CERTCTL_SCHEDULE'))
+    .addOption(new Option('--timezone <tz>', 'time zone of --schedule (IANA name)').env('CERTCTL_TIMEZONE'))
+    .addOption(new Option('--metrics-file <path>', 'write Prometheus metrics (textfile collector format) after each run').env('CERTCTL_METRICS_FILE'))
+    .option('--detailed-exit-codes', 'exit 5 when something was renewed', false)
+    .addHelpText('after', RENEW_EXIT_CODES_HELP)
+    .exitOverride()
+    .action(async (opts) => {
+      const { renewCommand } = await import('./commands/renew.js');
+      process.exitCode = await renewCommand(opts);
+    });
+
+  renewOptions(program.command('plan').description('show what renew would do and why, like terraform plan; contacts nothing but the CA\'s renewal info (ARI)'))
+    .option('--force', 'show every certificate as due', false)
+    .exitOverride()
+    .action(async (opts) => {
+      const { renewCommand } = await import('./commands/renew.js');
+      process.exitCode = await renewCommand({
+        ...opts,
+        dryRun: true,
+        concurrency: '8',
+        lockTimeout: '0s',
+        hookTimeout: '1s',
+        jitter: false,
+        detailedExitCodes: false,
+      });
+    });
+
+  program
+    .command('status')
+    .description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing)')
+    .requiredOption('-f, --filename <path...>', 'manifest file or directory (repeatable; - reads stdin)')
+    .addOption(new Option('-n, --namespace <namespace>', 'namespace for every namespaced resource').env('CERTCTL_NAMESPACE'))
+    .addOption(new Option('--out-dir <dir>', 'where certificates are kept').env('CERTCTL_OUT_DIR').default('./certs'))
+    .addOption(new Option('-o, --output <format>', 'table or json').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .action(async (opts) => {
+      const { statusCommand } = await import('./commands/status.js');
+      process.exitCode = await statusCommand(opts);
     });
 
   withInputOptions(

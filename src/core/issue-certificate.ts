@@ -5,6 +5,8 @@ import { renewalTime } from '../renewal/renewal-time.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateRecord, CertificateStatus, JournaledChallenge } from '../stores/records.js';
 import { specHash } from './issued-spec.js';
+import { ariCertId } from '../renewal/ari.js';
+import type { ParsedCertificate } from '../pki/parse.js';
 import { StatusWriter } from './status-writer.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
 import type { Issuer } from '../issuers/issuer.js';
@@ -103,6 +105,7 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
       journal: status,
       pendingOrder: status.status.pendingOrder,
       fault: ctx.fault,
+      replaces: status.status.ari && input.cert ? replacesId(input.cert) : undefined,
     });
     // A resumed order was issued for the key recorded with it, not the one generated above.
     const usedKey = bundle.privateKey ?? key;
@@ -165,6 +168,15 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
       }))
       .catch((e: Error) => emit('Failed', `could not record the failure: ${e.message}`, 'warning'));
     return { ...base, ...extra, ...timing, action: 'failed', reason: violation.reason, message: violation.message, error: message, location: stored?.location };
+  }
+}
+
+/** The ARI id of the certificate being replaced; none when it lacks an authority key id. */
+function replacesId(cert: ParsedCertificate): string | undefined {
+  try {
+    return ariCertId(cert);
+  } catch {
+    return undefined;
   }
 }
 

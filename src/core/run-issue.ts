@@ -27,6 +27,8 @@ export interface RunOptions {
   extend?: Pick<IssueContext, 'prepare' | 'holdBack' | 'dryRun' | 'markDeployPending'>;
   /** Called once before the first certificate that will be issued (renew's pre-hook). */
   beforeFirstIssue?: () => Promise<void>;
+  /** Lets a caller use the run's issuer factory (renew's ARI lookups share its sessions). */
+  onContext?: (ctx: IssueContext) => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function runIssue(manifests: Manifests, opts: RunOptions): Promise<
   };
   // The pre-hook runs once, when the first certificate is known to need issuing.
   if (opts.beforeFirstIssue && !ctx.dryRun) ctx.beforeIssue = once(opts.beforeFirstIssue);
+  opts.onContext?.(ctx);
 
   const run = (entry: PlannedCertificate): Promise<CertificateResult> => {
     let p = done.get(entry);

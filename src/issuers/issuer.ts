@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
+import type { ParsedCertificate } from '../pki/parse.js';
 import type { CertificateResource } from '../spec/types.js';
+import type { RenewalInfo } from './acme/ari-client.js';
 import type { JournaledChallenge, PendingOrder } from '../stores/records.js';
 
 /** A progress note from an issuer, rendered by the CLI as a cert-manager-style event. */
@@ -25,6 +27,8 @@ export interface SignRequest {
   pendingOrder?: PendingOrder;
   /** Test hook: named steps where crash tests kill the process. */
   fault?: (point: string) => void;
+  /** ARI certificate id of the certificate being renewed, sent as `replaces` in newOrder. */
+  replaces?: string;
 }
 
 /** What cert-manager's issuers return: the chain for `tls.crt` and, when known, the CA for `ca.crt`. */
@@ -39,6 +43,8 @@ export interface SignedBundle {
 /** Turns a Certificate and its key into a signed chain. */
 export interface Issuer {
   sign(req: SignRequest): Promise<SignedBundle>;
+  /** ACME Renewal Information (RFC 9773) for an issued certificate; undefined when the CA has none. */
+  renewalInfo?(cert: ParsedCertificate, now: Date, signal?: AbortSignal): Promise<RenewalInfo | undefined>;
   /** Removes DNS-01 values a killed run left behind; returns the problems. */
   cleanupLeftovers?(leftovers: JournaledChallenge[], signal?: AbortSignal): Promise<string[]>;
 }

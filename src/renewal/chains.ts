@@ -20,6 +20,12 @@ export const triggerChain: readonly Check[] = [
   checks.nearingExpiry, // past the renewal time
 ];
 
+/**
+ * Whether the stored certificate is Ready: the same checks without the user's force and
+ * without renewal timing, ending with expiry (cert-manager's readiness policy chain).
+ */
+export const readinessChain: readonly Check[] = triggerChain.filter((c) => c !== checks.forced && c !== checks.nearingExpiry);
+
 /** Runs a chain and returns the first violation, or undefined when the certificate is up to date. */
 export function evaluate(chain: readonly Check[], input: PolicyInput): Violation | undefined {
   for (const check of chain) {

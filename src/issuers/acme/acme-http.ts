@@ -171,6 +171,16 @@ export class AcmeHttp {
       }
     }
   }
+
+  /**
+   * An unauthenticated GET (RFC 9773 renewalInfo) through the same TLS trust as the ACME server.
+   * Any HTTP status resolves (the caller reads `status`); network and TLS failures reject with an
+   * AcmeTransportError. Not retried: a caller that polls has its own schedule.
+   */
+  async getJson(url: string): Promise<AcmeResponse> {
+    const resp = await this.http.request(url, 'get');
+    return { status: resp.status, headers: resp.headers ?? {}, data: resp.data, location: resp.headers?.location };
+  }
 }
 
 interface RawResponse {
@@ -184,7 +194,7 @@ interface HttpInternals {
   maxBadNonceRetries: number;
   request(url: string, method: string, opts?: object): Promise<RawResponse>;
   signedRequest(url: string, payload: unknown, opts: { kid: string | null; nonce: string | null; includeExternalAccountBinding: boolean }): Promise<RawResponse>;
-  getDirectory(): Promise<void>;
+  getDirectory(): Promise<Record<string, unknown>>;
   getResourceUrl(name: string): Promise<string>;
 }
 

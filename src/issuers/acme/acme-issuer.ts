@@ -1,7 +1,10 @@
 import { Resolver } from '../../dns/resolver.js';
 import type { KeyObject } from 'node:crypto';
 import { buildCsr } from '../../pki/csr.js';
-import { encodePrivateKey, parsePrivateKey } from '../../pki/keys.js';
+import { encodePrivateKey, generatePrivateKey, parsePrivateKey } from '../../pki/keys.js';
+import { ariCertId } from '../../renewal/ari.js';
+import { fetchRenewalInfo } from './ari-client.js';
+import { AcmeHttp } from './acme-http.js';
 import { createProvider } from '../../providers/registry.js';
 import type { DnsProvider } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
@@ -9,7 +12,6 @@ import type { Issuer, SignRequest, SignedBundle } from '../issuer.js';
 import type { IssuerDeps } from '../registry.js';
 import { subjectFromSpec } from '../template.js';
 import { openAccount } from './account.js';
-import type { AcmeHttp } from './acme-http.js';
 import { Dns01Challenges } from './dns01-challenges.js';
 import { acmeIdentifiers } from './identifiers.js';
 import { resumeOrder, runOrder } from './order-flow.js';
@@ -41,6 +43,7 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
     return p;
   };
 
+  let ariHttp: AcmeHttp | undefined;
   return {
     async sign(req: SignRequest): Promise<SignedBundle> {
       const cert = req.certificate;
@@ -64,6 +67,7 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
           http,
           {
             identifiers,
+            replaces: req.replaces,
             profile: spec.profile,
             notAfter: spec.enableDurationFeature && cert.spec.durationSet ? new Date(req.now.getTime() + cert.spec.durationMs).toISOString() : undefined,
             preferredChain: spec.preferredChain,
@@ -93,6 +97,12 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
         const problems = await challenges.cleanupAll();
         for (const p of problems) req.event('CleanupFailed', p);
       }
+    },
+
+    async renewalInfo(cert, now) {
+      // renewalInfo is unauthenticated: no account lookup, just the directory and one GET.
+      ariHttp ??= new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: encodePrivateKey(await generatePrivateKey({ algorithm: 'ECDSA', size: 256 }), 'PKCS8'), caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify });
+      return fetchRenewalInfo(ariHttp, ariCertId(cert), now);
     },
 
     async cleanupLeftovers(leftovers, signal) {

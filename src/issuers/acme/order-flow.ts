@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AcmeHttp, AcmeResponse } from './acme-http.js';
-import { parseRetryAfter } from './problem.js';
+import { AcmeProblem, parseRetryAfter } from './problem.js';
 import type { ChallengeTask } from './dns01-challenges.js';
 
 interface Identifier {
@@ -35,6 +35,8 @@ export interface OrderRequest {
   identifiers: Identifier[];
   profile?: string;
   notAfter?: string;
+  /** ARI id of the certificate this order replaces (RFC 9773 §5). */
+  replaces?: string;
   /** Builds the CSR (DER) once the order is ready. */
   csrDer: () => Buffer;
   preferredChain?: string;
@@ -70,7 +72,17 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
   const payload: Record<string, unknown> = { identifiers: req.identifiers };
   if (req.profile) payload.profile = req.profile;
   if (req.notAfter) payload.notAfter = req.notAfter;
-  const created = await http.post<Order>(newOrderUrl, payload);
+  if (req.replaces) payload.replaces = req.replaces;
+  let created: AcmeResponse<Order>;
+  try {
+    created = await http.post<Order>(newOrderUrl, payload);
+  } catch (err) {
+    // The CA already has a replacement (or the old certificate is not ours to replace): order anyway.
+    if (!(req.replaces && err instanceof AcmeProblem && (err.is('alreadyReplaced') || err.is('malformed') || err.is('conflict')))) throw err;
+    hooks.event('Requested', `the CA refused replaces=${req.replaces} (${err.detail}); ordering without it`);
+    delete payload.replaces;
+    created = await http.post<Order>(newOrderUrl, payload);
+  }
   const orderUrl = created.location;
   if (!orderUrl) throw new Error('the ACME server did not return the order URL (Location header)');
   let order = created.data;

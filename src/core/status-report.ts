@@ -1,0 +1,59 @@
+import { evaluate, readinessChain } from '../renewal/chains.js';
+import { renewalTime } from '../renewal/renewal-time.js';
+import type { CertificateResource } from '../spec/types.js';
+import type { CertificateStore } from '../stores/store.js';
+import { gatherPolicyInput } from './gather.js';
+
+/** One row of `certctl status`. */
+export interface CertificateStatusRow {
+  name: string;
+  namespace: string;
+  secretName: string;
+  ready: boolean;
+  /** `Ready`, or the first failing readiness check (DoesNotExist, Expired, RequestChanged, ...). */
+  reason: string;
+  message: string;
+  notAfter?: string;
+  daysLeft?: number;
+  renewalTime?: string;
+  issuer: string;
+  revision?: number;
+  lastFailureTime?: string;
+  lastFailureMessage?: string;
+  failedIssuanceAttempts?: number;
+  location?: string;
+}
+
+/** Reads the store for each Certificate and says whether it is ready, as cert-manager's Ready condition. */
+export async function statusReport(certs: CertificateResource[], store: CertificateStore, now: Date): Promise<CertificateStatusRow[]> {
+  return Promise.all(
+    certs.map(async (cert) => {
+      const ref = cert.spec.issuerRef;
+      const base = { name: cert.metadata.name, namespace: cert.metadata.namespace, secretName: cert.spec.secretName, issuer: `${ref.kind}/${ref.name}` };
+      let stored;
+      try {
+        stored = await store.read({ namespace: cert.metadata.namespace, secretName: cert.spec.secretName });
+      } catch (err) {
+        return { ...base, ready: false, reason: 'StoreError', message: (err as Error).message };
+      }
+      const input = gatherPolicyInput(cert, stored, now, false);
+      const v = evaluate(readinessChain, input);
+      const leaf = input.cert && !input.certError ? input.cert : undefined;
+      const s = stored?.status;
+      return {
+        ...base,
+        ready: !v,
+        reason: v?.reason ?? 'Ready',
+        message: v?.message ?? 'Certificate is up to date and has not expired',
+        notAfter: leaf?.notAfter.toISOString(),
+        daysLeft: leaf ? Math.floor((leaf.notAfter.getTime() - now.getTime()) / 86_400_000) : undefined,
+        renewalTime: leaf && !cert.spec.renewalDisabled ? (s?.ari?.chosen ?? renewalTime(leaf.notBefore, leaf.notAfter, cert.spec).toISOString()) : undefined,
+        revision: stored?.record?.revision,
+        lastFailureTime: s?.lastFailureTime,
+        lastFailureMessage: s?.lastFailureMessage,
+        failedIssuanceAttempts: s?.failedIssuanceAttempts,
+        location: stored?.location,
+      };
+    }),
+  );
+}
