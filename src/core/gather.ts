@@ -1,5 +1,6 @@
 import { describeKey, parsePrivateKey } from '../pki/keys.js';
-import { parseCertificateChain } from '../pki/parse.js';
+import { parseCertificate } from '../pki/parse.js';
+import { splitPem } from '../pki/pem.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateResource } from '../spec/types.js';
 import type { StoredCertificate } from '../stores/store.js';
@@ -28,8 +29,12 @@ export function gatherPolicyInput(
   };
   if (input.certificatePem) {
     try {
-      input.cert = parseCertificateChain(input.certificatePem)[0];
-      if (!input.cert) input.certError = 'no certificate in tls.crt';
+      // Only the leaf decides; parsing the rest of the chain on every run is wasted work.
+      const blocks = splitPem(input.certificatePem);
+      const odd = blocks.find((b) => b.type !== 'CERTIFICATE');
+      if (odd) throw new Error(`tls.crt holds a ${odd.type} block`);
+      if (blocks.length === 0) input.certError = 'no certificate in tls.crt';
+      else input.cert = parseCertificate(blocks[0].der);
     } catch (err) {
       input.certError = (err as Error).message;
     }

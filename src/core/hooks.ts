@@ -75,7 +75,8 @@ export function runHook(command: string, opts: HookOptions): Promise<HookResult>
       }
     };
     const kill = (): void => {
-      if (killing || done) return;
+      // Once the shell has exited, what is left was detached on purpose (see above).
+      if (killing || done || exit) return;
       killing = true;
       signalGroup('SIGTERM');
       timers.push(setTimeout(() => signalGroup('SIGKILL'), grace));
@@ -100,6 +101,7 @@ export function runHook(command: string, opts: HookOptions): Promise<HookResult>
 
     timers.push(
       setTimeout(() => {
+        if (exit) return;
         timedOut = true;
         tail.note(`[certctl: hook timed out after ${opts.timeoutMs} ms; killed]`);
         kill();

@@ -155,6 +155,7 @@ async function applyAri(
 ): Promise<void> {
   const leaf = input.cert!;
   const now = opts.now();
+  if (leaf.notAfter.getTime() <= now.getTime()) return; // expired: renew anyway, the CA's window no longer matters
   const emit = (reason: string, message: string, level: 'info' | 'warning' = 'info'): void =>
     opts.emit({ name: plan.certificate.metadata.name, namespace: plan.certificate.metadata.namespace, reason, message, level });
   let state: AriState | undefined = status.status.ari?.serial === leaf.serialHex ? status.status.ari : undefined;

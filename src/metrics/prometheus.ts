@@ -6,7 +6,8 @@
  * certctl unchanged. Series are ordered as client_golang's registry orders them.
  *
  * certctl's own families:
- * - `certctl_last_run_timestamp_seconds` (gauge): when the run that wrote the file started.
+ * - `certctl_last_run_timestamp_seconds` (gauge): when the run that wrote the file finished; alert
+ *   on `time() - certctl_last_run_timestamp_seconds > 2 * <interval>` to catch a job that stopped.
  * - `certctl_last_run_duration_seconds` (gauge): how long it took, when given.
  * - `certctl_last_run_success` (gauge): 1 when no certificate failed in that run, else 0.
  * - `certctl_last_run_certificates{result}` (gauge): certificates per outcome in that run,
@@ -41,6 +42,7 @@ export interface MetricCertificate {
 
 /** The run that writes the file. */
 export interface MetricRun {
+  /** When the run finished (the file is written then), Unix seconds. */
   timestampSeconds: number;
   durationSeconds?: number;
   renewed: number;
@@ -87,7 +89,7 @@ export function renderMetrics(certs: readonly MetricCertificate[], run: MetricRu
   }
 
   const runFams: Family[] = [
-    { ...fam('certctl_last_run_timestamp_seconds', 'gauge', 'When the last certctl run started, as a Unix Epoch Time.'), samples: [{ labels: [], value: run.timestampSeconds }] },
+    { ...fam('certctl_last_run_timestamp_seconds', 'gauge', 'When the last certctl run finished, as a Unix Epoch Time.'), samples: [{ labels: [], value: run.timestampSeconds }] },
     { ...fam('certctl_last_run_success', 'gauge', '1 if no certificate failed in the last certctl run, else 0.'), samples: [{ labels: [], value: run.failures === 0 ? 1 : 0 }] },
     {
       ...fam('certctl_last_run_certificates', 'gauge', 'Certificates by outcome in the last certctl run.'),

@@ -113,23 +113,20 @@ function parseDer(der: Buffer): ParsedCertificate {
   const ext = parseExtensions(extField?.children?.[0]);
   if (extField && version !== 3) throw new Error('extensions present in a non-v3 certificate');
 
-  const x509 = new X509Certificate(der);
-  const publicKey = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   const subjectDer = Buffer.from(subjectNode.raw);
   const issuerDer = Buffer.from(issuerNode.raw);
-  let selfSigned = false;
-  if (subjectDer.equals(issuerDer)) {
-    try {
-      selfSigned = x509.verify(publicKey);
-    } catch {
-      selfSigned = false;
-    }
-  }
+  // The costly parts (OpenSSL parses, key objects, hashes) are built on first use: renew parses
+  // every stored certificate on every run and needs few of them.
+  const lazy: { x509?: X509Certificate; publicKey?: KeyObject; selfSigned?: boolean; pem?: string; fingerprint?: string } = {};
   const stripped = serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial;
   return {
     der,
-    pem: toPem('CERTIFICATE', der),
-    x509,
+    get pem() {
+      return (lazy.pem ??= toPem('CERTIFICATE', der));
+    },
+    get x509() {
+      return (lazy.x509 ??= new X509Certificate(der));
+    },
     version,
     subjectDer,
     issuerDer,
@@ -154,11 +151,27 @@ function parseDer(der: Buffer): ParsedCertificate {
     ...(ext.subjectKeyId ? { subjectKeyId: ext.subjectKeyId } : {}),
     ...(ext.authorityKeyId ? { authorityKeyId: ext.authorityKeyId } : {}),
     extensions: ext.list.map((e) => ({ ...e, value: Buffer.from(e.value) })),
-    publicKey,
+    get publicKey() {
+      return (lazy.publicKey ??= createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }));
+    },
     publicKeyDer: Buffer.from(spki),
     signatureAlgorithm: SIGNATURE_ALGORITHM_NAMES[signatureOid] ?? signatureOid,
-    selfSigned,
-    fingerprintSha256: createHash('sha256').update(der).digest('hex'),
+    get selfSigned() {
+      if (lazy.selfSigned === undefined) {
+        lazy.selfSigned = false;
+        if (subjectDer.equals(issuerDer)) {
+          try {
+            lazy.selfSigned = this.x509.verify(this.publicKey);
+          } catch {
+            lazy.selfSigned = false;
+          }
+        }
+      }
+      return lazy.selfSigned;
+    },
+    get fingerprintSha256() {
+      return (lazy.fingerprint ??= createHash('sha256').update(der).digest('hex'));
+    },
   };
 }
 

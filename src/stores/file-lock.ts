@@ -208,7 +208,8 @@ export class FileLock implements StoreLock {
     }
     try {
       const v = JSON.parse(text) as Partial<LockInfo>;
-      if (typeof v.pid === 'number' && typeof v.hostname === 'string' && typeof v.token === 'string') {
+      // A pid ≤ 0 would make kill(pid, 0) probe a whole process group: not a lock we wrote.
+      if (Number.isInteger(v.pid) && v.pid! > 0 && typeof v.hostname === 'string' && typeof v.token === 'string') {
         return { kind: 'info', info: { holder: 'unknown', startedAt: '?', ...v } as LockInfo };
       }
       return { kind: 'unreadable', why: 'not a certctl lock record' };

@@ -47,7 +47,7 @@ export class FileStore implements CertificateStore {
 
   async read(target: SecretTarget): Promise<StoredCertificate | undefined> {
     const dir = this.dirFor(target);
-    if (!(await this.checkOwnedDir(dir))) return undefined;
+    if (!(await this.isRealDir(dir))) return undefined;
     const data: Partial<TlsData> = {};
     const raw = await this.readDataKeys(dir);
     if (!raw) return { data, location: dir, status: await this.readStatus(dir) };
@@ -60,7 +60,7 @@ export class FileStore implements CertificateStore {
 
   async readSecretData(target: SecretTarget): Promise<Record<string, Buffer> | undefined> {
     const dir = this.dirFor(target);
-    if (!(await this.checkOwnedDir(dir))) return undefined;
+    if (!(await this.isRealDir(dir))) return undefined;
     return this.readDataKeys(dir);
   }
 
@@ -160,6 +160,18 @@ export class FileStore implements CertificateStore {
 
   private async readStatus(dir: string): Promise<CertificateStatus | undefined> {
     return readJson<CertificateStatus>(join(dir, STATUS_FILE));
+  }
+
+  /**
+   * Reads go through `..data` to a version directory, never through the data-key symlinks, so a
+   * symlink planted there cannot redirect a read; one lstat suffices (renew reads every
+   * certificate on every run). Writes check much more: see checkOwnedDir.
+   */
+  private async isRealDir(dir: string): Promise<boolean> {
+    const st = await lstat(dir).catch(() => undefined);
+    if (!st) return false;
+    if (!st.isDirectory()) throw new StoreError(`${dir} is not a directory (a symlink or file is in the way); refusing to use it`);
+    return true;
   }
 
   /**

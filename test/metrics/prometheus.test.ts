@@ -51,7 +51,7 @@ certctl_last_run_duration_seconds 12.5
 # HELP certctl_last_run_success 1 if no certificate failed in the last certctl run, else 0.
 # TYPE certctl_last_run_success gauge
 certctl_last_run_success 0
-# HELP certctl_last_run_timestamp_seconds When the last certctl run started, as a Unix Epoch Time.
+# HELP certctl_last_run_timestamp_seconds When the last certctl run finished, as a Unix Epoch Time.
 # TYPE certctl_last_run_timestamp_seconds gauge
 certctl_last_run_timestamp_seconds 1.7672256e+09
 # HELP certmanager_certificate_expiration_timestamp_seconds The date after which the certificate expires. Expressed as a Unix Epoch Time.

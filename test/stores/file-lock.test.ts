@@ -170,6 +170,12 @@ test('an unreadable lock file is not taken over and is described as such', async
   await writeFile(join(root, LOCK_FILE), 'garbage');
   assert.equal(await lockAt(root).acquire({ waitMs: 0, holder: 'x' }), undefined);
   assert.match((await lockAt(root).describeHolder())!, /unreadable: not JSON; remove it if no certctl is running/);
+  // pid 0 or -1 would make kill(pid, 0) probe process groups: not a lock certctl wrote.
+  for (const pid of [0, -1, 1.5]) {
+    await plant(root, { pid });
+    assert.equal(await lockAt(root).acquire({ waitMs: 0, holder: 'x' }), undefined);
+    assert.match((await lockAt(root).describeHolder())!, /not a certctl lock record/);
+  }
 });
 
 test('abort rejects a waiting acquire with the signal reason', async () => {
@@ -276,6 +282,15 @@ async function race(root: string, count: number, holdMs: number, waitMs: number)
     await sleep(10);
   }
   await writeFile(`${barrier}.go`, '');
+  if (holdMs < 0) {
+    // The holder keeps the lock until every other child has reported.
+    let settled = 0;
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, 15_000).unref(); // if two got it, the assertions say so instead of a hang
+      for (const r of reports) void r.then(() => ++settled === count - 1 && resolve(), () => resolve());
+    });
+    await writeFile(`${barrier}.release`, '');
+  }
   return Promise.all(reports);
 }
 
@@ -298,7 +313,7 @@ test('10 processes at once on one directory, over a stale lock: one holder at a 
 
 test('10 processes at once with no waiting: exactly one gets the lock, nine are told it is held', async () => {
   const root = await freshRoot();
-  const reports = await race(root, 10, 300, 0);
+  const reports = await race(root, 10, -1, 0);
   assert.equal(reports.filter((r) => r.acquired).length, 1);
   assert.equal(reports.filter((r) => !r.acquired).length, 9);
 });

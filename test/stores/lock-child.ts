@@ -26,7 +26,9 @@ if (!held) {
   process.stdout.write(`${JSON.stringify({ pid: process.pid, acquired: false })}\n`);
 } else {
   const enter = process.hrtime.bigint();
-  await sleep(Number(holdMs));
+  // holdMs < 0: hold until the parent says so (after all the others have tried).
+  if (Number(holdMs) < 0) while (!existsSync(`${barrier}.release`)) await sleep(2);
+  else await sleep(Number(holdMs));
   const exit = process.hrtime.bigint();
   await held.release();
   process.stdout.write(`${JSON.stringify({ pid: process.pid, acquired: true, enter: String(enter), exit: String(exit) })}\n`);
