@@ -9,7 +9,7 @@
  *   ari.set(certId, { window: { start, end }, retryAfter: '3600' });
  *   // new AcmeHttp({ directoryUrl: ari.directoryUrl, caBundle: ari.caPem, ... })
  */
-import { createServer } from 'node:https';
+import { get as httpsGet, createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -49,7 +49,11 @@ export interface FakeAriServer {
   stop(): Promise<void>;
 }
 
-export async function startAriServer(): Promise<FakeAriServer> {
+/**
+ * With `upstream`, `/dir` serves that ACME server's directory plus `renewalInfo`: every other
+ * ACME request goes to the upstream itself (e.g. Pebble 2.4, which has no ARI).
+ */
+export async function startAriServer(opts: { upstream?: { directoryUrl: string; caPem: string } } = {}): Promise<FakeAriServer> {
   const key = await generatePrivateKey({ algorithm: 'ECDSA', size: 256 });
   const now = Date.now();
   const certPem = buildCertificate(
@@ -72,6 +76,14 @@ export async function startAriServer(): Promise<FakeAriServer> {
       res.writeHead(status, { 'Content-Type': type });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
+    if (path === '/dir' && opts.upstream) {
+      const up = opts.upstream;
+      void httpsJson(up.directoryUrl, up.caPem).then(
+        (dir) => json(200, advertised ? { ...dir, renewalInfo: `${base}/renewal-info` } : dir),
+        (err: Error) => json(502, { type: 'urn:ietf:params:acme:error:serverInternal', detail: err.message }),
+      );
+      return;
+    }
     if (path === '/dir') {
       const dir: Record<string, unknown> = {
         newNonce: `${base}/nonce`, newAccount: `${base}/account`, newOrder: `${base}/order`, revokeCert: `${base}/revoke`, keyChange: `${base}/key-change`,
@@ -120,4 +132,20 @@ export async function startAriServer(): Promise<FakeAriServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+function httpsJson(url: string, ca: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body) as Record<string, unknown>);
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    }).on('error', reject);
+  });
 }

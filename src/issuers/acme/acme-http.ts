@@ -31,14 +31,13 @@ const MAX_TRANSIENT_RETRIES = 4;
 /** Pebble rejects 5% of nonces by default and tests run at 50%: 25 retries make a spurious failure ~3e-8. */
 const BAD_NONCE_RETRIES = 25;
 
-const agents = new Map<string, Agent>();
 let configured = false;
 
 /**
  * acme-client keeps one module-global axios instance whose retry interceptors re-send the same
  * JWS (issue #103) and lose the cause of network errors (issue #101). certctl removes them and
- * retries itself (with a fresh nonce), and picks the TLS agent per server so that one issuer's
- * caBundle or skipTLSVerify never applies to another.
+ * retries itself (with a fresh nonce). Each AcmeHttp passes its own TLS agent with every request,
+ * so one issuer's caBundle or skipTLSVerify never applies to another.
  */
 function configureAxios(timeoutMs: number): void {
   if (configured) return;
@@ -50,12 +49,6 @@ function configureAxios(timeoutMs: number): void {
   ax.defaults.maxRedirects = 0;
   ax.defaults.maxContentLength = 4 * 1024 * 1024;
   ax.defaults.headers.common['User-Agent'] = 'certctl (acme-client)';
-  ax.interceptors.request.use((config) => {
-    const origin = config.url ? new URL(config.url).origin : '';
-    const agent = agents.get(origin);
-    if (agent) config.httpsAgent = agent;
-    return config;
-  });
   acme.setLogger(() => {});
 }
 
@@ -78,14 +71,10 @@ export class AcmeHttp {
     const url = new URL(opts.directoryUrl);
     if (url.protocol !== 'https:') throw new Error(`ACME server ${opts.directoryUrl} is not an https:// URL`);
     configureAxios(opts.timeoutMs ?? 30_000);
-    if (opts.caBundle || opts.skipTLSVerify) {
-      // caBundle replaces the system roots for this server, as in cert-manager. One secure
-      // context for all connections: passing `ca` per request re-parses it every time.
-      const secureContext = opts.caBundle ? createSecureContext({ ca: opts.caBundle }) : undefined;
-      agents.set(url.origin, new Agent({ keepAlive: true, secureContext, rejectUnauthorized: !opts.skipTLSVerify }));
-    } else if (!agents.has(url.origin)) {
-      agents.set(url.origin, new Agent({ keepAlive: true }));
-    }
+    // caBundle replaces the system roots for this server (all its URLs, whatever their host), as
+    // in cert-manager. One secure context for all connections: passing `ca` per request re-parses it.
+    const secureContext = opts.caBundle ? createSecureContext({ ca: opts.caBundle }) : undefined;
+    const agent = new Agent({ keepAlive: true, secureContext, rejectUnauthorized: !opts.skipTLSVerify });
     this.client = new acme.Client({ directoryUrl: opts.directoryUrl, accountKey: opts.accountKeyPem, externalAccountBinding: opts.eab });
     this.http = (this.client as unknown as { http: HttpInternals }).http;
     this.http.maxBadNonceRetries = BAD_NONCE_RETRIES;
@@ -96,7 +85,7 @@ export class AcmeHttp {
     this.http.request = async (u: string, method: string, o?: object) => {
       this.signal?.throwIfAborted();
       this.requests += 1;
-      const resp = await request(u, method, o).catch((err: unknown) => {
+      const resp = await request(u, method, { ...(o ?? {}), httpsAgent: agent }).catch((err: unknown) => {
         throw transportError(err, method, u);
       });
       const nonce = resp.headers?.['replay-nonce'];
