@@ -60,7 +60,7 @@ describe('cloud DNS providers end to end: the user manifests issue unchanged', {
     const actions = new Set(aws.calls.map((c) => c.action));
     for (const a of actions) assert.ok(['GetChange', 'ChangeResourceRecordSets', 'ListResourceRecordSets', 'ListHostedZonesByName'].includes(a), `unexpected action ${a}`);
     assert.ok(actions.has('ChangeResourceRecordSets'));
-    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(aws.keys.secretAccessKey.slice(0, 10)));
+    assert.ok(!(r.stderr + r.stdout).includes(aws.keys.secretAccessKey.slice(0, 10)), 'the secret key is never printed');
     assert.doesNotMatch(r.stderr, /NodeVersionSupportWarning/);
     await rm(out, { recursive: true });
   });
@@ -78,7 +78,7 @@ describe('cloud DNS providers end to end: the user manifests issue unchanged', {
     assert.ok(ali.calls.some((c) => c.action === 'AddDomainRecord'));
     assert.ok(ali.calls.some((c) => c.action === 'DeleteDomainRecord'));
     assert.deepEqual(ali.txt('_acme-challenge.example.com.'), []);
-    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(ali.keys.accessKeySecret.slice(0, 10)));
+    assert.ok(!(r.stderr + r.stdout).includes(ali.keys.accessKeySecret.slice(0, 10)), 'the secret is never printed');
     await rm(out, { recursive: true });
   });
 });

@@ -145,7 +145,7 @@ stringData: {secret: "${env.pebble.eab.hmacKey}"}
     const r = await issue(env, env.issuerYaml({ extra }) + eabSecret + certificateYaml('eab', ['eab.example.test', '*.eab.example.test']), out);
     assert.equal(r.code, 0, r.stderr);
     await verifyWithPebbleRoot(env, join(out, 'default/eab-tls'));
-    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(env.pebble.eab.hmacKey.slice(0, 12)), 'the HMAC key is never printed');
+    assert.ok(!(r.stderr + r.stdout).includes(env.pebble.eab.hmacKey.slice(0, 12)), 'the HMAC key is never printed');
     await rm(out, { recursive: true });
   });
 
