@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ExitError } from './exit-codes.js';
 import { withDns01Options } from './dns01-flags.js';
+import { withStoreOptions } from './store-flags.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -47,15 +48,21 @@ function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
 
-  withDns01Options(withInputOptions(
-    program
-      .command('issue')
-      .description('issue the Certificates in the manifests that are missing, changed or due, and write them')
-      .argument('[certificate...]', 'only these Certificates (metadata.name); default: all'),
-  ))
-    .addOption(new Option('--out-dir <dir>', 'where certificates are written: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+  withStoreOptions(
+    withDns01Options(
+      withInputOptions(
+        program
+          .command('issue')
+          .description('issue the Certificates in the manifests that are missing, changed or due, and write them')
+          .argument('[certificate...]', 'only these Certificates (metadata.name); default: all'),
+      ),
+    ),
+    { none: true },
+  )
     .option('--force', 'issue again even if the stored certificate is up to date', false)
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result on stdout: text, json, or yaml (the Secret manifests, with --store none)').choices(['text', 'json', 'yaml']).default('text'))
+    .option('--include-private-key', 'with -o yaml: print Secrets including tls.key', false)
+    .addOption(new Option('--concurrency <n>', 'certificates issued at once').env('CERTCTL_CONCURRENCY').default('1'))
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .action(async (names: string[], opts) => {
@@ -64,8 +71,8 @@ function buildProgram(): Command {
     });
 
   const renewOptions = (cmd: Command): Command =>
-    withDns01Options(withInputOptions(cmd))
-      .addOption(new Option('--out-dir <dir>', 'where certificates are kept: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+    withStoreOptions(withDns01Options(withInputOptions(cmd)))
+      .addOption(new Option('--lease-namespace <namespace>', 'kubernetes store: namespace of the Lease that keeps renews apart (default: the context\'s or pod\'s namespace)').env('CERTCTL_LEASE_NAMESPACE'))
       .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
       .addOption(new Option('--interval <duration>', 'how often this command runs (cron, timer): renew now what ARI would have due before the next run').env('CERTCTL_INTERVAL'));
 
@@ -111,12 +118,7 @@ function buildProgram(): Command {
       });
     });
 
-  program
-    .command('status')
-    .description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing)')
-    .requiredOption('-f, --filename <path...>', 'manifest file or directory (repeatable; - reads stdin)')
-    .addOption(new Option('-n, --namespace <namespace>', 'namespace for every namespaced resource').env('CERTCTL_NAMESPACE'))
-    .addOption(new Option('--out-dir <dir>', 'where certificates are kept').env('CERTCTL_OUT_DIR').default('./certs'))
+  withStoreOptions(withInputOptions(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)')))
     .addOption(new Option('-o, --output <format>', 'table or json').choices(['text', 'json']).default('text'))
     .exitOverride()
     .action(async (opts) => {
@@ -124,10 +126,10 @@ function buildProgram(): Command {
       process.exitCode = await statusCommand(opts);
     });
 
-  withInputOptions(
-    program.command('validate').description('check manifests as issue would, without generating keys or contacting anything'),
+  withStoreOptions(
+    withInputOptions(program.command('validate').description('check manifests as issue would, without generating keys or contacting anything but the store')),
+    { none: true },
   )
-    .addOption(new Option('--out-dir <dir>', 'store to resolve Secret references against').env('CERTCTL_OUT_DIR').default('./certs'))
     .exitOverride()
     .action(async (opts) => {
       const { validateCommand } = await import('./commands/validate.js');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openssl, runCli } from '../helpers/run-cli.js';
@@ -115,4 +115,25 @@ test('usage errors exit 2; --help and --version exit 0', async () => {
   const version = await runCli(['--version']);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('--store none -o yaml prints the Secrets as cert-manager writes them, only with --include-private-key', async () => {
+  const refused = await runCli(['issue', '-f', 'examples/quickstart.yaml', '--store', 'none', '-o', 'yaml']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--include-private-key/);
+  assert.equal(refused.stdout, '');
+
+  const r = await runCli(['issue', '-f', 'examples/quickstart.yaml', '--store', 'none', '-o', 'yaml', '--include-private-key']);
+  assert.equal(r.code, 0, r.stderr);
+  const { parseAllDocuments } = await import('yaml');
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+  assert.deepEqual(docs.map((d) => `${d.metadata.namespace}/${d.metadata.name}`), ['sandbox/root-ca', 'sandbox/web-tls', 'sandbox/client-tls']);
+  const web = docs[1];
+  assert.equal(web.type, 'kubernetes.io/tls');
+  assert.equal(web.metadata.annotations['cert-manager.io/certificate-name'], 'web');
+  assert.equal(web.metadata.labels['controller.cert-manager.io/fao'], 'true');
+  const dir = await tempDir();
+  for (const [k, v] of Object.entries(web.data as Record<string, string>)) await writeFile(join(dir, k), Buffer.from(v, 'base64'));
+  assert.match(openssl(['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'tls.crt')]), /: OK/);
+  await rm(dir, { recursive: true });
 });

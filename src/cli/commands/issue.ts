@@ -1,30 +1,37 @@
-import { resolve } from 'node:path';
 import { runIssue } from '../../core/run-issue.js';
+import { secretsToWrite } from '../../core/store-targets.js';
 import { SpecError } from '../../spec/errors.js';
-import { FileStore } from '../../stores/files.js';
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { ExitCode, ExitError, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { renderEvent, renderResult, summarize } from '../reporter.js';
 import { faultHook } from '../fault.js';
 import type { Dns01Flags } from '../dns01-flags.js';
 import { dns01OptionsFrom } from '../dns01-options-from.js';
+import { openStore } from '../open-store.js';
+import type { StoreFlags } from '../store-flags.js';
 import { printSpecError } from '../spec-error-output.js';
 
-export interface IssueOptions extends Dns01Flags {
+export interface IssueOptions extends Dns01Flags, StoreFlags {
   filename: string[];
   namespace?: string;
   clusterResourceNamespace: string;
-  outDir: string;
   force: boolean;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
+  includePrivateKey: boolean;
+  concurrency: string;
 }
 
 /** `certctl issue`: load, plan, issue what is due, report. Returns the exit code. */
 export async function issueCommand(names: string[], opts: IssueOptions): Promise<ExitCodeValue> {
-  const outDir = resolve(opts.outDir);
+  if ((opts.output === 'yaml') !== (opts.store === 'none')) {
+    throw new ExitError(ExitCode.InvalidInput, '-o yaml and --store none go together: the Secret manifests are printed instead of stored');
+  }
+  if (opts.store === 'none' && !opts.includePrivateKey) {
+    throw new ExitError(ExitCode.InvalidInput, 'the printed Secrets hold private keys: add --include-private-key to print them (and keep the output out of logs and unencrypted repositories)');
+  }
+  const concurrency = Number(opts.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ExitError(ExitCode.InvalidInput, `--concurrency: expected 1..64, got ${opts.concurrency}`);
   const dns01 = dns01OptionsFrom(opts);
-  const fault = faultHook(process.env.CERTCTL_FAULT);
-  const store = new FileStore({ root: outDir, fault });
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -34,11 +41,20 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const fault = faultHook(process.env.CERTCTL_FAULT);
+  let manifests;
   try {
-    const manifests = await loadInputs(opts.filename, opts.namespace);
+    manifests = await loadInputs(opts.filename, opts.namespace);
+  } catch (err) {
+    if (err instanceof SpecError) return printSpecError(err, opts.output === 'json' ? 'json' : 'text');
+    throw err;
+  }
+  const opened = await openStore(opts, fault);
+  try {
     for (const note of manifests.notes) process.stderr.write(`certctl: ${note}\n`);
+    await opened.preflight(secretsToWrite(manifests, opts.clusterResourceNamespace));
     const results = await runIssue(manifests, {
-      store,
+      store: opened.store,
       dns01,
       env: process.env,
       clusterResourceNamespace: opts.clusterResourceNamespace,
@@ -48,20 +64,25 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
       emit: (e) => process.stderr.write(`${renderEvent(e)}\n`),
       signal: controller.signal,
       fault,
+      concurrency,
     });
     const summary = summarize(results);
-    if (opts.output === 'json') {
-      process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'IssueResult', outDir, certificates: results, summary }, null, 2)}\n`);
+    if (opts.output === 'yaml') {
+      const { stringify } = await import('yaml');
+      for (const m of opened.memory!.manifests()) process.stdout.write(`---\n${stringify(m, { lineWidth: 0 })}`);
+    } else if (opts.output === 'json') {
+      process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'IssueResult', store: opened.where, certificates: results, summary }, null, 2)}\n`);
     } else {
       for (const r of results) process.stdout.write(`${renderResult(r)}\n`);
-      process.stderr.write(`certctl: ${summary.issued} issued, ${summary.upToDate} up to date, ${summary.failed} failed (${outDir})\n`);
     }
+    if (opts.output !== 'json') process.stderr.write(`certctl: ${summary.issued} issued, ${summary.upToDate} up to date, ${summary.failed} failed (${opened.where})\n`);
     if (received) return received === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
     return summary.failed > 0 ? ExitCode.CertificateFailed : ExitCode.Ok;
   } catch (err) {
-    if (err instanceof SpecError) return printSpecError(err, opts.output);
+    if (err instanceof SpecError) return printSpecError(err, opts.output === 'json' ? 'json' : 'text');
     throw err;
   } finally {
+    opened.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

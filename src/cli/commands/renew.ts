@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readFileSync } from 'node:fs';
 import type { CertificateResult } from '../../core/events.js';
 import { runRenew, type RenewOutcome } from '../../core/run-renew.js';
 import { statusReport } from '../../core/status-report.js';
@@ -9,8 +8,10 @@ import { renderMetrics } from '../../metrics/prometheus.js';
 import { jitterMs, nextRunFromCron, nextRunFromInterval, parseInterval } from '../../renewal/schedule.js';
 import { SpecError } from '../../spec/errors.js';
 import { parseGoDuration } from '../../spec/duration.js';
-import { FileLock } from '../../stores/file-lock.js';
-import { FileStore } from '../../stores/files.js';
+import type { CertificateStore } from '../../stores/store.js';
+import { secretsToWrite } from '../../core/store-targets.js';
+import { openStore } from '../open-store.js';
+import type { StoreFlags } from '../store-flags.js';
 import { replaceFile } from '../../stores/fs-atomic.js';
 import { dns01OptionsFrom } from '../dns01-options-from.js';
 import type { Dns01Flags } from '../dns01-flags.js';
@@ -20,11 +21,11 @@ import { loadInputs } from '../inputs.js';
 import { renderEvent, renderResult } from '../reporter.js';
 import { printSpecError } from '../spec-error-output.js';
 
-export interface RenewFlags extends Dns01Flags {
+export interface RenewFlags extends Dns01Flags, StoreFlags {
   filename: string[];
   namespace?: string;
   clusterResourceNamespace: string;
-  outDir: string;
+  leaseNamespace?: string;
   force: boolean;
   dryRun: boolean;
   output: 'text' | 'json';
@@ -94,7 +95,6 @@ export async function renewCommand(flags: RenewFlags): Promise<ExitCodeValue> {
 }
 
 async function renewOnce(flags: RenewFlags, concurrency: number, signal: AbortSignal, first: boolean): Promise<ExitCodeValue> {
-  const outDir = resolve(flags.outDir);
   const dns01 = dns01OptionsFrom(flags);
   const hookTimeoutMs = duration('--hook-timeout', flags.hookTimeout);
   const lockWaitMs = duration('--lock-timeout', flags.lockTimeout, true);
@@ -125,11 +125,14 @@ async function renewOnce(flags: RenewFlags, concurrency: number, signal: AbortSi
   }
 
   const fault = faultHook(process.env.CERTCTL_FAULT);
-  const store = new FileStore({ root: outDir, fault });
-  const lock = new FileLock({ root: outDir, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId() });
+  const opened = await openStore(flags, fault);
+  const outDir = opened.where;
+  const store = opened.store;
   const started = Date.now();
   let outcome: RenewOutcome;
   try {
+    // A missing RBAC rule fails here, before any order is spent.
+    if (!flags.dryRun) await opened.preflight(secretsToWrite(manifests, flags.clusterResourceNamespace), flags.leaseNamespace);
     outcome = await runRenew(manifests, {
       store,
       dns01,
@@ -141,7 +144,7 @@ async function renewOnce(flags: RenewFlags, concurrency: number, signal: AbortSi
       signal,
       fault,
       concurrency,
-      lock,
+      lock: opened.lock(flags.leaseNamespace),
       lockWaitMs,
       holder: `certctl renew (pid ${process.pid} on ${hostname()})`,
       nextRunAt,
@@ -149,20 +152,23 @@ async function renewOnce(flags: RenewFlags, concurrency: number, signal: AbortSi
       dryRun: flags.dryRun,
     });
   } catch (err) {
+    opened.close();
     if (err instanceof SpecError) return printSpecError(err, flags.output);
     throw err;
   }
   if (outcome.lockHeldBy) {
+    opened.close();
     process.stderr.write(`certctl: the store ${outDir} is locked by ${outcome.lockHeldBy}; nothing done\n`);
-    if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'RenewResult', outDir, lockHeldBy: outcome.lockHeldBy, certificates: [] }, null, 2)}\n`);
+    if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'RenewResult', store: outDir, lockHeldBy: outcome.lockHeldBy, certificates: [] }, null, 2)}\n`);
     return ExitCode.LockHeld;
   }
   const { results, hookFailures } = outcome;
   for (const h of hookFailures) process.stderr.write(`certctl: error: ${h.certificate ? `${h.certificate}: ` : ''}${h.message}\n`);
   const summary = summarize(results, hookFailures.length);
   if (flags.metricsFile && !flags.dryRun) await writeMetrics(flags.metricsFile, manifests.certificates, store, summary, started);
+  opened.close();
   if (flags.output === 'json') {
-    process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: flags.dryRun ? 'RenewPlan' : 'RenewResult', outDir, certificates: results, hookFailures, summary }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: flags.dryRun ? 'RenewPlan' : 'RenewResult', store: outDir, certificates: results, hookFailures, summary }, null, 2)}\n`);
   } else {
     for (const r of results) process.stdout.write(`${flags.dryRun ? renderPlanLine(r) : renderResult(r)}\n`);
     process.stderr.write(
@@ -194,7 +200,7 @@ function renderPlanLine(r: CertificateResult): string {
   }
 }
 
-async function writeMetrics(path: string, certs: Parameters<typeof statusReport>[0], store: FileStore, summary: ReturnType<typeof summarize>, started: number): Promise<void> {
+async function writeMetrics(path: string, certs: Parameters<typeof statusReport>[0], store: CertificateStore, summary: ReturnType<typeof summarize>, started: number): Promise<void> {
   const now = new Date();
   const rows = await statusReport(certs, store, now);
   const byKey = new Map(certs.map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c]));
@@ -217,23 +223,6 @@ async function writeMetrics(path: string, certs: Parameters<typeof statusReport>
     { timestampSeconds: Math.floor(now.getTime() / 1000), durationSeconds: (Date.now() - started) / 1000, renewed: summary.renewed, failures: summary.failed, upToDate: summary.upToDate, backingOff: summary.backingOff },
   );
   await replaceFile(resolve(path), text, 0o644);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function bootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return undefined;
-  }
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

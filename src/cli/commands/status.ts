@@ -1,15 +1,14 @@
-import { resolve } from 'node:path';
 import { statusReport, type CertificateStatusRow } from '../../core/status-report.js';
 import { SpecError } from '../../spec/errors.js';
-import { FileStore } from '../../stores/files.js';
+import { openStore } from '../open-store.js';
+import type { StoreFlags } from '../store-flags.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { printSpecError } from '../spec-error-output.js';
 
-export interface StatusOptions {
+export interface StatusOptions extends StoreFlags {
   filename: string[];
   namespace?: string;
-  outDir: string;
   output: 'text' | 'json';
 }
 
@@ -17,8 +16,9 @@ export interface StatusOptions {
 export async function statusCommand(opts: StatusOptions): Promise<ExitCodeValue> {
   try {
     const manifests = await loadInputs(opts.filename, opts.namespace);
-    const store = new FileStore({ root: resolve(opts.outDir) });
-    const rows = await statusReport(manifests.certificates, store, new Date());
+    const opened = await openStore(opts);
+    const rows = await statusReport(manifests.certificates, opened.store, new Date());
+    opened.close();
     if (opts.output === 'json') {
       const summary = { total: rows.length, ready: rows.filter((r) => r.ready).length, notReady: rows.filter((r) => !r.ready).length };
       process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'StatusReport', certificates: rows, summary }, null, 2)}\n`);

@@ -1,16 +1,15 @@
-import { resolve } from 'node:path';
 import { planIssuance } from '../../core/plan.js';
 import { SpecError } from '../../spec/errors.js';
-import { FileStore } from '../../stores/files.js';
+import { openStore } from '../open-store.js';
+import type { StoreFlags } from '../store-flags.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { printSpecError } from '../spec-error-output.js';
 
-export interface ValidateOptions {
+export interface ValidateOptions extends StoreFlags {
   filename: string[];
   namespace?: string;
   clusterResourceNamespace: string;
-  outDir: string;
 }
 
 /** `certctl validate`: everything `issue` checks before its first key or request, and nothing else. */
@@ -18,7 +17,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<ExitCodeVa
   try {
     const manifests = await loadInputs(opts.filename, opts.namespace);
     for (const note of manifests.notes) process.stderr.write(`certctl: ${note}\n`);
-    const plan = await planIssuance(manifests, new FileStore({ root: resolve(opts.outDir) }), opts);
+    const opened = await openStore(opts);
+    const plan = await planIssuance(manifests, opened.store, opts).finally(() => opened.close());
     process.stdout.write(
       `valid: ${manifests.certificates.length} Certificate(s), ${manifests.issuers.size} issuer(s), ${manifests.secrets.size} Secret(s); issue order: ${plan.map((p) => p.certificate.metadata.name).join(', ') || 'none'}\n`,
     );

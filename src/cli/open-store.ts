@@ -1,0 +1,70 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { CertificateStore, SecretTarget, StoreLock } from '../stores/store.js';
+import type { MemoryStore } from '../stores/memory.js';
+import type { FaultHook } from '../stores/fs-atomic.js';
+import type { StoreFlags } from './store-flags.js';
+
+export interface OpenedStore {
+  store: CertificateStore;
+  /** One renew at a time: a lock file, or a Lease in `leaseNamespace`. */
+  lock(leaseNamespace?: string): StoreLock | undefined;
+  /** Checks the store may be written where it will be (Kubernetes RBAC) before anything is ordered. */
+  preflight(targets: SecretTarget[], leaseNamespace?: string): Promise<void>;
+  /** `--store none`: what was written, to print. */
+  memory?: MemoryStore;
+  /** Default namespace for the Lease (the kubeconfig context's or the pod's). */
+  defaultNamespace?: string;
+  /** For messages: the directory or the cluster. */
+  where: string;
+  close(): void;
+}
+
+/** Builds the store the flags ask for; the Kubernetes code and the file lock load only when used. */
+export async function openStore(flags: StoreFlags, fault?: FaultHook): Promise<OpenedStore> {
+  if (flags.store === 'kubernetes') {
+    const { createKubernetesStore } = await import('../stores/kubernetes/index.js');
+    const handle = await createKubernetesStore({ env: process.env, kubeconfigPath: flags.kubeconfig, context: flags.context, adopt: flags.adopt });
+    return {
+      store: handle.store,
+      lock: (ns) => handle.lock(ns ?? handle.defaultNamespace ?? 'default', { onLost: (m) => process.stderr.write(`certctl: warning: ${m}\n`) }),
+      preflight: (targets, ns) => handle.store.preflight(targets, { lease: { namespace: ns ?? handle.defaultNamespace ?? 'default', name: handle.leaseName } }),
+      defaultNamespace: handle.defaultNamespace,
+      where: handle.source,
+      close: () => handle.close(),
+    };
+  }
+  if (flags.store === 'none') {
+    const { MemoryStore } = await import('../stores/memory.js');
+    const memory = new MemoryStore();
+    return { store: memory, memory, lock: () => undefined, preflight: async () => {}, where: 'stdout (--store none)', close: () => {} };
+  }
+  const root = resolve(flags.outDir);
+  const { FileStore } = await import('../stores/files.js');
+  const { FileLock } = await import('../stores/file-lock.js');
+  return {
+    store: new FileStore({ root, fault }),
+    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId() }),
+    preflight: async () => {},
+    where: root,
+    close: () => {},
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
