@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { bitString, bool, ia5, implicit, octetString, oid, readDer, seq, tlv, TAG } from './der.js';
 import type { DerNode } from './der.js';
 import { readBitString, readBoolean, readOctetString, readOid, readSmallInt, sequenceOf } from './der-values.js';
-import { formatIp, ipToSanBytes } from './ip.js';
+import { formatIp, ipToSanBytes } from '../shared/ip.js';
 import { EXT } from './oids.js';
 import { EXT_KEY_USAGE_OIDS, keyUsageMask } from './usages.js';
 

@@ -10,6 +10,6 @@ export * from './csr.js';
 export * from './parse.js';
 export * from './chain.js';
 export * from './pem.js';
-export * from './ip.js';
+export * from '../shared/ip.js';
 export type { SignatureAlgorithmName } from './signature.js';
 export type { RawExtension, SubjectAltNames } from './extensions.js';

@@ -4,6 +4,7 @@
  * because finding out after an ACME order burns rate limits.
  */
 import { isIP } from 'node:net';
+import { formatIp, parseIp } from '../shared/ip.js';
 import { domainToASCII } from 'node:url';
 import { shown } from './names.js';
 
@@ -48,72 +49,12 @@ export function normalizeDnsName(raw: string): Checked {
   return { ok: true, value: name };
 }
 
-function formatIPv6(groups: number[]): string {
-  // RFC 5952 / Go net.IP.String(): compress the first longest run of two or more zero groups.
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-function parseIPv6(text: string): number[] | undefined {
-  let s = text;
-  const tail: number[] = [];
-  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    if (isIP(v4[2]) !== 4) return undefined;
-    const b = v4[2].split('.').map(Number);
-    tail.push((b[0] << 8) | b[1], (b[2] << 8) | b[3]);
-    s = v4[1].endsWith('::') ? v4[1] : v4[1].slice(0, -1);
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const g of part.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0]);
-  const back = halves.length === 2 ? parse(halves[1]) : [];
-  if (!head || !back) return undefined;
-  const known = head.length + back.length + tail.length;
-  if (halves.length === 1 ? known !== 8 : known > 7) return undefined;
-  return [...head, ...new Array<number>(8 - known).fill(0), ...back, ...tail];
-}
-
 /** Parses an IP like Go `net.ParseIP` (no zones, no CIDR, no leading zeros) and prints it like `ip.String()`. */
 export function normalizeIp(raw: string): Checked {
   const bad: Checked = { ok: false, message: `invalid IP address ${shown(raw)}` };
-  const family = isIP(raw);
-  if (family === 4) return { ok: true, value: raw };
-  if (family !== 6 || raw.includes('%')) {
-    return raw.includes('/') ? { ...bad, hint: 'a single address, not a CIDR range' } : bad;
-  }
-  const groups = parseIPv6(raw);
-  if (!groups) return bad;
-  // Go prints IPv4-mapped addresses (::ffff:a.b.c.d) in dotted form.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return { ok: true, value: [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.') };
-  }
-  return { ok: true, value: formatIPv6(groups) };
+  const bytes = raw.includes('%') ? undefined : parseIp(raw);
+  if (!bytes) return raw.includes('/') ? { ...bad, hint: 'a single address, not a CIDR range' } : bad;
+  return { ok: true, value: formatIp(bytes) };
 }
 
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";

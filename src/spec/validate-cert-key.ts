@@ -1,3 +1,4 @@
+import { KEY_USAGES } from '../pki/usages.js';
 /**
  * Certificate `privateKey`, `usages` and `signatureAlgorithm`: the parts that decide what key is
  * generated and what goes into the CSR.
@@ -33,32 +34,8 @@ export function readPrivateKey(spec: MapReader): PrivateKeySpec {
   return out;
 }
 
-/** cert-manager's `KeyUsage` enum (types.go), in its order. */
-export const KEY_USAGES = [
-  'signing',
-  'digital signature',
-  'content commitment',
-  'key encipherment',
-  'key agreement',
-  'data encipherment',
-  'cert sign',
-  'crl sign',
-  'encipher only',
-  'decipher only',
-  'any',
-  'server auth',
-  'client auth',
-  'code signing',
-  'email protection',
-  's/mime',
-  'ipsec end system',
-  'ipsec tunnel',
-  'ipsec user',
-  'timestamping',
-  'ocsp signing',
-  'microsoft sgc',
-  'netscape sgc',
-] as const;
+/** cert-manager's `KeyUsage` enum, one list for validation and certificate building. */
+export { KEY_USAGES };
 
 /** `usages`; an absent or empty list means cert-manager's default. */
 export function readUsages(spec: MapReader): string[] {

@@ -26,7 +26,7 @@ describe('message codec', () => {
     const answers: ResourceRecord[] = [
       { name: 'Example.com.', class: 1, ttl: 60, type: 'A', address: '192.0.2.1' },
       { name: 'example.com.', class: 1, ttl: 60, type: 'AAAA', address: '2001:db8::1' },
-      { name: 'example.com.', class: 1, ttl: 60, type: 'AAAA', address: '::ffff:c000:201' },
+      { name: 'example.com.', class: 1, ttl: 60, type: 'AAAA', address: '::ffff:192.0.2.1' },
       { name: 'example.com.', class: 1, ttl: 3600, type: 'NS', host: 'ns1.example.com.' },
       { name: 'www.example.com.', class: 1, ttl: 60, type: 'CNAME', target: 'example.com.' },
       { name: 'example.com.', class: 1, ttl: 60, type: 'SOA', mname: 'ns1.example.com.', rname: 'host\\.master.example.com.', serial: 4294967295, refresh: 3600, retry: 600, expire: 86400, minimum: 1 },

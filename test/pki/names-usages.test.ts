@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oid, readDer, seq, set, utf8 } from '../../src/pki/der.js';
-import { formatIp, ipToSanBytes, parseIp } from '../../src/pki/ip.js';
+import { formatIp, ipToSanBytes, parseIp } from '../../src/shared/ip.js';
 import { encodeName, parseName } from '../../src/pki/names.js';
 import type { SubjectSpec } from '../../src/pki/names.js';
 import {

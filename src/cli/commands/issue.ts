@@ -10,6 +10,7 @@ import { dns01OptionsFrom } from '../dns01-options-from.js';
 import { openStore } from '../open-store.js';
 import type { StoreFlags } from '../store-flags.js';
 import { printSpecError } from '../spec-error-output.js';
+import { trapInterrupts } from '../interrupts.js';
 
 export interface IssueOptions extends Dns01Flags, StoreFlags {
   filename: string[];
@@ -32,20 +33,13 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ExitError(ExitCode.InvalidInput, `--concurrency: expected 1..64, got ${opts.concurrency}`);
   const dns01 = dns01OptionsFrom(opts);
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    received = sig;
-    process.stderr.write(`certctl: ${sig} received, stopping after cleanup\n`);
-    controller.abort(new Error(`interrupted by ${sig}`));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const interrupts = trapInterrupts();
   const fault = faultHook(process.env.CERTCTL_FAULT);
   let manifests;
   try {
     manifests = await loadInputs(opts.filename, opts.namespace);
   } catch (err) {
+    interrupts.release();
     if (err instanceof SpecError) return printSpecError(err, opts.output === 'json' ? 'json' : 'text');
     throw err;
   }
@@ -62,7 +56,7 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
       names,
       now: () => new Date(),
       emit: (e) => process.stderr.write(`${renderEvent(e)}\n`),
-      signal: controller.signal,
+      signal: interrupts.signal,
       fault,
       concurrency,
     });
@@ -76,14 +70,14 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
       for (const r of results) process.stdout.write(`${renderResult(r)}\n`);
     }
     if (opts.output !== 'json') process.stderr.write(`certctl: ${summary.issued} issued, ${summary.upToDate} up to date, ${summary.failed} failed (${opened.where})\n`);
-    if (received) return received === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    const interrupted = interrupts.exitCode();
+    if (interrupted) return interrupted;
     return summary.failed > 0 ? ExitCode.CertificateFailed : ExitCode.Ok;
   } catch (err) {
     if (err instanceof SpecError) return printSpecError(err, opts.output === 'json' ? 'json' : 'text');
     throw err;
   } finally {
     opened.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.release();
   }
 }

@@ -20,6 +20,7 @@ import { faultHook } from '../fault.js';
 import { loadInputs } from '../inputs.js';
 import { renderEvent, renderResult } from '../reporter.js';
 import { printSpecError } from '../spec-error-output.js';
+import { trapInterrupts } from '../interrupts.js';
 
 export interface RenewFlags extends Dns01Flags, StoreFlags {
   filename: string[];
@@ -54,27 +55,20 @@ export async function renewCommand(flags: RenewFlags): Promise<ExitCodeValue> {
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ExitError(ExitCode.InvalidInput, `--concurrency: expected 1..64, got ${flags.concurrency}`);
   if (flags.schedule && flags.interval) throw new ExitError(ExitCode.InvalidInput, '--schedule and --interval exclude each other (the schedule sets the interval)');
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    received = sig;
-    process.stderr.write(`certctl: ${sig} received, stopping after cleanup\n`);
-    controller.abort(new Error(`interrupted by ${sig}`));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const interrupts = trapInterrupts();
+  const signal = interrupts.signal;
   try {
     if (!flags.schedule) {
-      const code = await renewOnce(flags, concurrency, controller.signal, true);
-      return received ? (received === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted) : code;
+      const code = await renewOnce(flags, concurrency, signal, true);
+      return interrupts.exitCode() ?? code;
     }
     // Daemon mode: renew, then sleep until the next tick; the manifests are read afresh each time.
     await nextRunFromCron(flags.schedule, new Date(), flags.timezone).catch((err: Error) => {
       throw new ExitError(ExitCode.InvalidInput, `--schedule: ${err.message}`);
     });
     let first = true;
-    while (!controller.signal.aborted) {
-      const code = await renewOnce(flags, concurrency, controller.signal, first).catch((err) => {
+    while (!signal.aborted) {
+      const code = await renewOnce(flags, concurrency, signal, first).catch((err) => {
         if (err instanceof ExitError && err.code === ExitCode.InvalidInput && !first) {
           process.stderr.write(`certctl: ${err.message}\n`);
           return ExitCode.InvalidInput;
@@ -85,12 +79,11 @@ export async function renewCommand(flags: RenewFlags): Promise<ExitCodeValue> {
       first = false;
       const next = await nextRunFromCron(flags.schedule, new Date(), flags.timezone);
       process.stderr.write(`certctl: next run at ${next.toISOString()} (--schedule "${flags.schedule}")\n`);
-      await sleep(Math.max(0, next.getTime() - Date.now()), undefined, { signal: controller.signal }).catch(() => undefined);
+      await sleep(Math.max(0, next.getTime() - Date.now()), undefined, { signal }).catch(() => undefined);
     }
-    return received === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
+    return interrupts.exitCode() ?? ExitCode.Terminated;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.release();
   }
 }
 
