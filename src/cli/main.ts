@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ExitError } from './exit-codes.js';
+import { StoreError } from '../stores/store-error.js';
 import { withDns01Options } from './dns01-flags.js';
 import { withStoreOptions } from './store-flags.js';
 
@@ -148,6 +149,12 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (err instanceof CommanderError) {
       const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
       process.exitCode = ok ? ExitCode.Ok : ExitCode.InvalidInput;
+      return;
+    }
+    if (err instanceof StoreError) {
+      // The store cannot be used (permissions, RBAC, an unreachable cluster): nothing was ordered.
+      process.stderr.write(`certctl: error: ${err.message}\n`);
+      process.exitCode = ExitCode.CertificateFailed;
       return;
     }
     if (err instanceof ExitError) {

@@ -26,6 +26,7 @@ export function gatherPolicyInput(
     certificatePem: stored?.data.tlsCrt,
     keyPem: stored?.data.tlsKey,
     record: stored?.record,
+    secretAnnotations: stored?.annotations,
   };
   if (input.certificatePem) {
     try {

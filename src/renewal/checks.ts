@@ -1,7 +1,7 @@
 import type { PolicyInput } from './policy-input.js';
 import { Reason, type Violation } from './reasons.js';
 import { renewalTime } from './renewal-time.js';
-import { diffIssuedSpec } from './spec-diff.js';
+import { diffCertificate, diffIssuedSpec } from './spec-diff.js';
 
 /** One named check: a reason to issue, or undefined when this aspect is fine. */
 export type Check = (input: PolicyInput) => Violation | undefined;
@@ -28,8 +28,18 @@ export const invalidKeyPair: Check = (i) => {
   return undefined;
 };
 
+/**
+ * What a Secret written by cert-manager says about its issuer (an adopted Secret has no certctl
+ * record yet); an empty kind means Issuer and an empty group cert-manager.io, as cert-manager reads them.
+ */
+function issuerFromAnnotations(a: Record<string, string> | undefined): { name: string; kind: string; group: string } | undefined {
+  const name = a?.['cert-manager.io/issuer-name'];
+  if (!name) return undefined;
+  return { name, kind: a['cert-manager.io/issuer-kind'] || 'Issuer', group: a['cert-manager.io/issuer-group'] || 'cert-manager.io' };
+}
+
 export const incorrectIssuer: Check = (i) => {
-  const was = i.record?.spec.issuerRef;
+  const was = i.record?.spec.issuerRef ?? issuerFromAnnotations(i.secretAnnotations);
   const want = i.desired.issuerRef;
   if (!was) return { reason: Reason.IncorrectIssuer, message: 'Issuing certificate as it has no record of its issuer' };
   if (was.name !== want.name || was.kind !== want.kind || was.group !== want.group) {
@@ -42,7 +52,7 @@ export const incorrectIssuer: Check = (i) => {
 };
 
 export const incorrectCertificate: Check = (i) => {
-  const owner = i.record?.certificateName;
+  const owner = i.record?.certificateName ?? i.secretAnnotations?.['cert-manager.io/certificate-name'];
   if (owner !== undefined && owner !== i.certificateName) {
     return { reason: Reason.IncorrectCertificate, message: `Issuing certificate as the Secret was written for Certificate ${owner}` };
   }
@@ -65,6 +75,11 @@ export const privateKeyMismatchesSpec: Check = (i) => {
 };
 
 export const requestChanged: Check = (i) => {
+  if (!i.record && i.cert && issuerFromAnnotations(i.secretAnnotations)) {
+    // Adopted from cert-manager: judge the certificate itself, as cert-manager's SecretMismatch does.
+    const changed = diffCertificate(i.cert, i.desired);
+    return changed.length === 0 ? undefined : { reason: Reason.RequestChanged, message: `Issuing certificate as the certificate does not match the spec: ${changed.join(', ')}` };
+  }
   if (!i.record) return { reason: Reason.RequestChanged, message: 'Issuing certificate as there is no record of the spec it was issued for' };
   const changed = diffIssuedSpec(i.record.spec, i.desired);
   if (changed.length === 0) return undefined;

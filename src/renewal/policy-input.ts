@@ -27,6 +27,8 @@ export interface PolicyInput {
   key?: { key: KeyObject; encoding: KeyEncoding; algorithm: string; size: number };
   keyError?: string;
   record?: CertificateRecord;
+  /** Annotations of the stored Secret: a Secret adopted from cert-manager carries cert-manager's. */
+  secretAnnotations?: Record<string, string>;
   /**
    * ACME Renewal Information: renew at `at` (a moment chosen in the CA's window) instead of the
    * renewBefore-derived time; `renewBy` is the latest acceptable moment (the next scheduled run).

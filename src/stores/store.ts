@@ -25,6 +25,8 @@ export interface StoredCertificate {
   status?: CertificateStatus;
   /** Human-readable location of the material (a directory, a Secret reference). */
   location: string;
+  /** The Secret's annotations, when the store has them (a Secret cert-manager wrote has its own). */
+  annotations?: Record<string, string>;
 }
 
 /** Paths or references where a write landed, for output. */

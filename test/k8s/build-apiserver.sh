@@ -42,11 +42,15 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
+  SUDO=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { log "not root and no sudo: apt-get install -y ${missing[*]}"; exit 1; }
+    SUDO=(sudo)
+  fi
   # etcd-server's postinst may try to start a system etcd; in containers without an init system
   # that is a no-op, and the tests run their own etcd on a free port anyway.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 ETCD="$(command -v etcd || true)"
 [ -n "$ETCD" ] || ETCD=/usr/bin/etcd

@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# A small non-root image for running certctl in a cluster (see examples/kubernetes/ and
+# docs/kubernetes.md):
+#
+#   docker build -t registry.example.com/certctl:0.1.0 .
+#   docker run --rm registry.example.com/certctl:0.1.0 --help
+#
+# Two stages: the first compiles TypeScript with the dev dependencies, the second carries only
+# the compiled JavaScript and the production dependencies.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would compile before the sources are copied; it runs below instead.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+# Numeric, so that Kubernetes can verify runAsNonRoot (it cannot resolve a user name). 1000 is the
+# image's `node` user; nothing in the image is writable by it, and certctl needs no writable
+# directory when it stores in Kubernetes (readOnlyRootFilesystem works).
+USER 1000:1000
+ENTRYPOINT ["node", "/app/bin/certctl.js"]
+CMD ["--help"]
