@@ -69,6 +69,8 @@ async function benchLego(env: AcmeEnv): Promise<Row[]> {
     RFC2136_TSIG_ALGORITHM: 'hmac-sha256.',
     RFC2136_PROPAGATION_TIMEOUT: '60',
     RFC2136_POLLING_INTERVAL: '1',
+    // lego solves RFC 2136 challenges one after another with this pause (default 60 s) between them.
+    RFC2136_SEQUENCE_INTERVAL: '1',
   };
   const rows: Row[] = [];
   let serial = 1000;
@@ -102,9 +104,18 @@ export async function benchAcme(): Promise<void> {
   const env = await startAcmeEnv({ env: { PEBBLE_AUTHZREUSE: '0' } });
   try {
     const certctl = await benchCertctl(env);
+    printRows('certctl', certctl, []);
     const lego = process.env.BENCH_LEGO === '0' ? [] : await benchLego(env);
+    if (lego.length > 0) printRows('certctl and lego', [...certctl, ...lego], lego);
+  } finally {
+    await env.stop();
+  }
+}
+
+function printRows(title: string, all: Row[], lego: Row[]): void {
+  {
     const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-    const rows = [...certctl, ...lego].map((r) => {
+    const rows = all.map((r) => {
       const legoRow = lego.find((l) => l.scenario === r.scenario && l.account === r.account);
       const ratio = r.tool === 'certctl' && legoRow ? `${(median(legoRow.runs.map((m) => m.wallMs)) / median(r.runs.map((m) => m.wallMs))).toFixed(1)}x` : '';
       return [
@@ -120,11 +131,9 @@ export async function benchAcme(): Promise<void> {
       ];
     });
     printTable(
-      `ACME DNS-01 issuance against Pebble (5% badNonce, no authz reuse) + BIND, median of ${RUNS} runs`,
+      `ACME DNS-01 issuance against Pebble (5% badNonce, no authz reuse) + BIND: ${title} (certctl: median of ${RUNS} runs; lego: ${LEGO_RUNS})`,
       ['tool', 'scenario', 'account', 'wall (median)', 'wall (max)', 'CPU', 'peak RSS', 'ACME req/order', 'lego/certctl'],
       rows,
     );
-  } finally {
-    await env.stop();
   }
 }

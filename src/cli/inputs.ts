@@ -12,7 +12,14 @@ export async function loadInputs(paths: string[], namespace: string | undefined)
   return loadManifests(sources, { namespace });
 }
 
-async function readStdin(): Promise<string> {
+/** stdin can be read once; `renew --schedule -f -` reuses it on every run. */
+let stdinText: Promise<string> | undefined;
+
+function readStdin(): Promise<string> {
+  return (stdinText ??= readStdinOnce());
+}
+
+async function readStdinOnce(): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {

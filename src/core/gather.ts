@@ -1,4 +1,6 @@
-import { describeKey, parsePrivateKey } from '../pki/keys.js';
+import type { KeyObject } from 'node:crypto';
+import { describeKey, parsePrivateKey, type KeyEncoding } from '../pki/keys.js';
+import { sha256 } from './issued-spec.js';
 import { parseCertificate } from '../pki/parse.js';
 import { splitPem } from '../pki/pem.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
@@ -40,7 +42,23 @@ export function gatherPolicyInput(
       input.certError = (err as Error).message;
     }
   }
-  if (input.keyPem) {
+  const fp = stored?.record?.tlsSha256;
+  if (fp && input.keyPem && input.certificatePem && input.cert && fp.crt === sha256(input.certificatePem) && fp.key === sha256(input.keyPem)) {
+    // Unchanged since certctl wrote and verified them: take the key's description from the
+    // record and parse the key only if issuance needs it (rotationPolicy: Never).
+    const keyPem = input.keyPem;
+    const recorded = stored!.record!.spec.privateKey;
+    let parsed: KeyObject | undefined;
+    input.pairVerified = true;
+    input.key = {
+      get key() {
+        return (parsed ??= parsePrivateKey(keyPem).key);
+      },
+      encoding: recorded.encoding as KeyEncoding,
+      algorithm: recorded.algorithm,
+      size: recorded.size,
+    };
+  } else if (input.keyPem) {
     try {
       const parsed = parsePrivateKey(input.keyPem);
       input.key = { ...parsed, ...describeKey(parsed.key) };

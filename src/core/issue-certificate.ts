@@ -4,7 +4,7 @@ import { evaluate, triggerChain } from '../renewal/chains.js';
 import { renewalTime } from '../renewal/renewal-time.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateRecord, CertificateStatus, JournaledChallenge } from '../stores/records.js';
-import { specHash } from './issued-spec.js';
+import { sha256, specHash } from './issued-spec.js';
 import { ariCertId } from '../renewal/ari.js';
 import type { ParsedCertificate } from '../pki/parse.js';
 import { StatusWriter } from './status-writer.js';
@@ -112,6 +112,7 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
     const chain = verifyIssuedChain(bundle.chainPem, usedKey, cert.spec, now);
     const leaf = chain[0];
     const at = renewalTime(leaf.notBefore, leaf.notAfter, cert.spec);
+    const tlsKey = encodePrivateKey(usedKey, cert.spec.privateKey.encoding);
     const record: CertificateRecord = {
       version: 1,
       certificateName: name,
@@ -122,11 +123,12 @@ export async function issueCertificate(plan: PlannedCertificate, ctx: IssueConte
       renewalTime: cert.spec.renewalDisabled ? undefined : at.toISOString(),
       issuedAt: now.toISOString(),
       spec: issuedSpecOf(cert.spec),
+      tlsSha256: { crt: sha256(bundle.chainPem), key: sha256(tlsKey) },
       secret: secretMetadataFor(cert, leaf),
     };
     const written = await ctx.store.write(
       target,
-      { tlsCrt: bundle.chainPem, tlsKey: encodePrivateKey(usedKey, cert.spec.privateKey.encoding), caCrt: bundle.caPem },
+      { tlsCrt: bundle.chainPem, tlsKey, caCrt: bundle.caPem },
       record,
     );
     ctx.fault?.('core:written');

@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import type { IssuedSpec } from '../stores/records.js';
 import type { CertificateSpec } from '../spec/types.js';
 
+/** Hex SHA-256 of a string (the record's fingerprint of the files it describes). */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** A short stable fingerprint of an issued spec (failure backoff resets when it changes). */
 export function specHash(spec: IssuedSpec): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);

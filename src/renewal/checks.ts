@@ -22,7 +22,7 @@ export const invalidKeyPair: Check = (i) => {
   if (i.keyError) return { reason: Reason.InvalidKeyPair, message: `Issuing certificate as Secret contains an invalid private key: ${i.keyError}` };
   if (i.certError || !i.cert) return { reason: Reason.InvalidCertificate, message: `Issuing certificate as Secret contains an invalid certificate: ${i.certError ?? 'unreadable'}` };
   // checkPrivateKey is OpenSSL's own comparison, far cheaper than exporting both public keys.
-  if (i.key && !i.cert.x509.checkPrivateKey(i.key.key)) {
+  if (i.key && !i.pairVerified && !i.cert.x509.checkPrivateKey(i.key.key)) {
     return { reason: Reason.InvalidKeyPair, message: 'Issuing certificate as Secret contains a private key that does not match the certificate' };
   }
   return undefined;

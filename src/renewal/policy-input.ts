@@ -25,6 +25,8 @@ export interface PolicyInput {
   /** Why the stored certificate could not be parsed. */
   certError?: string;
   key?: { key: KeyObject; encoding: KeyEncoding; algorithm: string; size: number };
+  /** The files are byte-for-byte what certctl wrote and checked as a pair (record fingerprints). */
+  pairVerified?: boolean;
   keyError?: string;
   record?: CertificateRecord;
   /** Annotations of the stored Secret: a Secret adopted from cert-manager carries cert-manager's. */

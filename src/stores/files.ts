@@ -1,4 +1,5 @@
-import { lstat, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstat, mkdir, readdir, readlink, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CertificateStore, SecretTarget, StoredCertificate, TlsData, WriteResult } from './store.js';
@@ -143,17 +144,19 @@ export class FileStore implements CertificateStore {
   }
 
   private async currentVersion(dir: string): Promise<string | undefined> {
-    return readlink(join(dir, DATA_LINK)).catch(() => undefined);
+    return readlinkOrUndefined(join(dir, DATA_LINK));
   }
 
   private async readDataKeys(dir: string): Promise<Record<string, Buffer> | undefined> {
     const version = await this.currentVersion(dir);
     if (!version) return undefined;
     if (!isVersionDir(version)) throw new StoreError(`${dir}/${DATA_LINK} points outside the store (${version}); refusing to use it`);
+    // Synchronous on purpose: renew reads thousands of tiny files, and the thread-pool round
+    // trips of the async calls cost more than the reads themselves.
     const out: Record<string, Buffer> = {};
-    for (const entry of await readdir(join(dir, version))) {
+    for (const entry of readdirSync(join(dir, version))) {
       if (entry === RECORD_FILE) continue;
-      out[entry] = await readFile(join(dir, version, entry));
+      out[entry] = readFileSync(join(dir, version, entry));
     }
     return out;
   }
@@ -168,7 +171,7 @@ export class FileStore implements CertificateStore {
    * certificate on every run). Writes check much more: see checkOwnedDir.
    */
   private async isRealDir(dir: string): Promise<boolean> {
-    const st = await lstat(dir).catch(() => undefined);
+    const st = lstatSync(dir, { throwIfNoEntry: false });
     if (!st) return false;
     if (!st.isDirectory()) throw new StoreError(`${dir} is not a directory (a symlink or file is in the way); refusing to use it`);
     return true;
@@ -227,10 +230,18 @@ function assertSafeKey(key: string): void {
   }
 }
 
+function readlinkOrUndefined(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 async function readJson<T>(path: string): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

@@ -30,6 +30,11 @@ export interface CertificateRecord {
   renewalTime?: string;
   issuedAt: string;
   spec: IssuedSpec;
+  /**
+   * SHA-256 of tls.crt and tls.key as written. While both still match, the pair is known to
+   * belong together and to have the recorded key type, so renew need not parse the key again.
+   */
+  tlsSha256?: { crt: string; key: string };
   /** The Secret metadata cert-manager would write (its annotations and the secretTemplate). */
   secret: { annotations: Record<string, string>; labels: Record<string, string> };
 }

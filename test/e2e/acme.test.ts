@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { parseCertificate, parseCertificateChain } from '../../src/pki/parse.js';
+import { runCli } from '../helpers/run-cli.js';
 import { join } from 'node:path';
 import { skipUnlessInstalled } from '../helpers/binaries.js';
 import { certificateYaml, issue, rfc2136Solver, startAcmeEnv, tempOut, verifyWithPebbleRoot, type AcmeEnv } from '../helpers/acme-env.js';
@@ -167,4 +169,51 @@ stringData: {secret: "${env.pebble.eab.hmacKey}"}
     }
     await rm(out, { recursive: true });
   });
+});
+
+describe('preferredChain picks the alternate chain by its top issuer', { skip }, () => {
+  let env: AcmeEnv;
+  before(async () => {
+    env = await startAcmeEnv({ alternateRoots: 1 });
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  test('the chain whose topmost certificate is issued by the named root is written', async () => {
+    const out = await tempOut();
+    const alternate = parseCertificate(await env.pebble.rootPem(1)).commonName;
+    const def = parseCertificate(await env.pebble.rootPem(0)).commonName;
+    assert.notEqual(alternate, def);
+    const extra = `    preferredChain: "${alternate}"`;
+    const r = await issue(env, env.issuerYaml({ extra }) + certificateYaml('pref', ['pref.example.test']), out);
+    assert.equal(r.code, 0, r.stderr);
+    const chain = parseCertificateChain(await readFile(join(out, 'default/pref-tls/tls.crt'), 'utf8'));
+    assert.equal(chain[chain.length - 1].issuer.commonName, alternate);
+    await rm(out, { recursive: true });
+  });
+});
+
+test('an unreachable ACME server is one clear line, not a crash', async () => {
+  const out = await tempOut();
+  const yaml = `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata: {name: gone, namespace: default}
+spec:
+  acme:
+    server: https://127.0.0.1:1/directory
+    privateKeySecretRef: {name: gone-account}
+    solvers: [{dns01: {webhook: {groupName: certctl.io, solverName: exec, config: {command: [/bin/true]}}}}]
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: gone, namespace: default}
+spec: {secretName: gone-tls, dnsNames: [gone.example.test], issuerRef: {name: gone}}
+`;
+  const r = await runCli(['issue', '-f', '-', '--out-dir', out, '-o', 'json'], { input: yaml });
+  assert.equal(r.code, 1, r.stderr);
+  const error = JSON.parse(r.stdout).certificates[0].error as string;
+  assert.match(error, /^cannot reach the ACME server: GET https:\/\/127\.0\.0\.1:1\/directory: ECONNREFUSED/);
+  assert.doesNotMatch(r.stderr, /TypeError|at .*\.js:\d+/);
+  await rm(out, { recursive: true });
 });

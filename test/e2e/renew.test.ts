@@ -203,3 +203,23 @@ describe('renew against Pebble and BIND', { skip }, () => {
     await rm(out, { recursive: true });
   });
 });
+
+describe('renew --schedule', () => {
+  test('keeps running on its cron schedule, renews what is due, and stops cleanly on SIGTERM', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 'out');
+    const child = spawn(process.execPath, [BIN, 'renew', '-f', '-', '--out-dir', out, '--no-jitter', '--schedule', '*/2 * * * * *'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(LOCAL + localCert('sched'));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    while ((stderr.match(/next run at/g) ?? []).length < 2 && Date.now() < deadline) await sleep(100);
+    child.kill('SIGTERM');
+    assert.equal(await closed, 143, stderr);
+    assert.equal((stderr.match(/default\/sched: Issued:/g) ?? []).length, 1, 'issued once');
+    assert.ok((stderr.match(/default\/sched: UpToDate:/g) ?? []).length >= 1, 'later ticks found it up to date');
+    assert.match(stderr, /next run at .* \(--schedule "\*\/2 \* \* \* \* \*"\)/);
+    await rm(dir, { recursive: true });
+  });
+});
