@@ -18,6 +18,8 @@ export interface OpenedStore {
   defaultNamespace?: string;
   /** For messages: the directory or the cluster. */
   where: string;
+  /** Bound ServiceAccount tokens, with --store kubernetes. */
+  serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
   close(): void;
 }
 
@@ -32,6 +34,7 @@ export async function openStore(flags: StoreFlags, fault?: FaultHook): Promise<O
       preflight: (targets, ns) => handle.store.preflight(targets, { lease: { namespace: ns ?? handle.defaultNamespace ?? 'default', name: handle.leaseName } }),
       defaultNamespace: handle.defaultNamespace,
       where: handle.source,
+      serviceAccountToken: (ns, name, audiences) => handle.serviceAccountToken(ns, name, audiences),
       close: () => handle.close(),
     };
   }

@@ -27,6 +27,8 @@ export interface RunOptions {
   extend?: Pick<IssueContext, 'prepare' | 'holdBack' | 'dryRun' | 'markDeployPending'>;
   /** Called once before the first certificate that will be issued (renew's pre-hook). */
   beforeFirstIssue?: () => Promise<void>;
+  /** Bound ServiceAccount tokens from the cluster (--store kubernetes). */
+  serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
   /** Lets a caller use the run's issuer factory (renew's ARI lookups share its sessions). */
   onContext?: (ctx: IssueContext) => void;
 }
@@ -61,6 +63,7 @@ export async function runIssue(manifests: Manifests, opts: RunOptions): Promise<
         dns01: opts.dns01,
         env: opts.env,
         cache,
+        serviceAccountToken: opts.serviceAccountToken,
       }),
   };
   // The pre-hook runs once, when the first certificate is known to need issuing.

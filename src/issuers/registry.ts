@@ -21,6 +21,8 @@ export interface IssuerDeps {
   env: Record<string, string | undefined>;
   /** Per-run memo (ACME sessions by account), so many certificates share one account lookup. */
   cache: Map<string, unknown>;
+  /** Bound ServiceAccount tokens (Kubernetes TokenRequest), when certctl talks to a cluster. */
+  serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
 }
 
 /** Builds the signer for an Issuer or ClusterIssuer resource. */

@@ -8,6 +8,11 @@ export interface ProviderContext {
   secretValue: SecretValue;
   /** The environment hooks and SDK credential chains see (the CLI passes its own). */
   env: Record<string, string | undefined>;
+  /**
+   * A bound token of a ServiceAccount in the issuer's namespace (Kubernetes TokenRequest), for
+   * `route53.auth.kubernetes.serviceAccountRef`; present when certctl talks to a cluster.
+   */
+  serviceAccountToken?: (name: string, audiences: string[]) => Promise<string>;
 }
 
 /** Webhook solver names certctl implements itself, for error messages. */

@@ -7,6 +7,8 @@ import { skipUnlessInstalled } from '../helpers/binaries.js';
 import { certificateYaml, startAcmeEnv, type AcmeEnv } from '../helpers/acme-env.js';
 import { skipUnlessApiServer, startApiServer, type ApiServer, type PolicyRule } from '../helpers/kube-apiserver.js';
 import { openssl, runCli } from '../helpers/run-cli.js';
+import { bindPublisher } from '../fakes/dns-publisher.js';
+import { startFakeRoute53 } from '../fakes/route53-server.js';
 
 const skip = skipUnlessApiServer() || skipUnlessInstalled(['named', 'pebble'], 'bind9 pebble');
 
@@ -111,5 +113,28 @@ current-context: test
     const account = await secret('acme', 'pebble-account');
     assert.ok(account?.data['tls.key'], 'the ACME account key is kept in its Secret');
     assert.deepEqual(await env.bind.txt('_acme-challenge.shop.example.test.'), []);
+  });
+
+  test('Route 53 with auth.kubernetes.serviceAccountRef: a TokenRequest token exchanged for the role', async () => {
+    const aws = await startFakeRoute53({ zones: [{ name: 'example.test' }], publisher: bindPublisher(env.bind) });
+    try {
+      const token = await k8s.createServiceAccountToken('aws', 'certctl', [...RULES, { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }]);
+      const created = await k8s.admin('POST', '/api/v1/namespaces/aws/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'dns-sa' } });
+      assert.ok([201, 409].includes(created.status));
+      const kc = await kubeconfig('aws', token, 'aws');
+      const solvers = `    - dns01:
+        route53:
+          region: us-east-1
+          role: arn:aws:iam::123456789012:role/dns-from-sa
+          auth: {kubernetes: {serviceAccountRef: {name: dns-sa}}}`;
+      const yaml = env.issuerYaml({ namespace: 'aws', solvers }) + certificateYaml('sa', ['sa.example.test'], { namespace: 'aws' });
+      const r = await runCli(['renew', '-f', '-', '--store', 'kubernetes', '--kubeconfig', kc, '--no-jitter', ...env.dnsFlags], { input: yaml, env: aws.env });
+      assert.equal(r.code, 0, r.stderr);
+      const sts = aws.calls.filter((c) => c.service === 'sts');
+      assert.deepEqual(sts.map((c) => [c.action, c.roleArn]), [['AssumeRoleWithWebIdentity', 'arn:aws:iam::123456789012:role/dns-from-sa']]);
+      assert.ok((await secret('aws', 'sa-tls'))?.data['tls.crt']);
+    } finally {
+      await aws.stop();
+    }
   });
 });

@@ -318,8 +318,24 @@ describe('route53 provider', () => {
       await assert.rejects(none.present(rec('_acme-challenge.creds.example.test.', 'c')), line(/^route53: no AWS credentials found: .*AWS_ROLE_ARN \+ AWS_WEB_IDENTITY_TOKEN_FILE \(EKS IRSA\) \(tried profile default/));
       await assert.rejects(createRoute53Provider(cfg({ accessKeyID: 'AKIAEXAMPLE' }), ctxWith(aws.env)), { message: 'route53: an access key ID is set but secretAccessKeySecretRef is missing' });
       const sa = cfg({ role: 'arn:aws:iam::123456789012:role/x', serviceAccountRef: { name: 'certctl', audiences: [] } });
-      await assert.rejects(createRoute53Provider(sa, ctxWith(aws.env)), line(/^route53: auth\.kubernetes\.serviceAccountRef \(service account "certctl"\) needs a token from the Kubernetes TokenRequest API, so certctl must run in a pod/));
-      await assert.rejects(createRoute53Provider(sa, ctxWith({ ...aws.env, KUBERNETES_SERVICE_HOST: '10.0.0.1' })), line(/serviceAccountRef \(service account "certctl"\) is not supported yet/));
+      await assert.rejects(createRoute53Provider(sa, ctxWith(aws.env)), line(/^route53: auth\.kubernetes\.serviceAccountRef \(service account "certctl"\) needs a token from the Kubernetes TokenRequest API: run certctl with --store kubernetes \(in a pod, or with a kubeconfig\)/));
+      await assert.rejects(createRoute53Provider(sa, ctxWith({ ...aws.env, KUBERNETES_SERVICE_HOST: '10.0.0.1' })), line(/serviceAccountRef \(service account "certctl"\) needs a token from the Kubernetes TokenRequest API: run certctl with --store kubernetes;/));
+      const noRole = cfg({ serviceAccountRef: { name: 'certctl', audiences: [] } });
+      await assert.rejects(createRoute53Provider(noRole, { ...ctxWith(aws.env), serviceAccountToken: async () => 'jwt' }), line(/serviceAccountRef needs role/));
+    });
+
+    it('serviceAccountRef: a bound token of that ServiceAccount (audience sts.amazonaws.com) is exchanged for the role', async () => {
+      const asked: [string, string[]][] = [];
+      const sa = cfg({ role: 'arn:aws:iam::123456789012:role/sa-role', serviceAccountRef: { name: 'dns-sa', audiences: [] } });
+      const ctx = { ...ctxWith(aws.env), serviceAccountToken: async (name: string, audiences: string[]) => (asked.push([name, audiences]), 'eyJhbGciOiJSUzI1NiJ9.e30.sig') };
+      const p = await createRoute53Provider(sa, ctx, FAST);
+      const before = aws.calls.length;
+      await p.present(rec('_acme-challenge.sa.example.test.', 's'));
+      const calls = aws.calls.slice(before);
+      assert.deepEqual(asked, [['dns-sa', ['sts.amazonaws.com']]]);
+      assert.deepEqual(calls.filter((c) => c.service === 'sts').map((c) => [c.action, c.roleArn]), [['AssumeRoleWithWebIdentity', 'arn:aws:iam::123456789012:role/sa-role']]);
+      assert.ok(calls.filter((c) => c.service === 'route53').every((c) => c.principal === 'arn:aws:sts::123456789012:assumed-role/sa-role/certctl'));
+      await p.cleanUp(rec('_acme-challenge.sa.example.test.', 's'));
     });
   });
 

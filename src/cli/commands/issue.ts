@@ -59,6 +59,7 @@ export async function issueCommand(names: string[], opts: IssueOptions): Promise
       signal: interrupts.signal,
       fault,
       concurrency,
+      serviceAccountToken: opened.serviceAccountToken,
     });
     const summary = summarize(results);
     if (opts.output === 'yaml') {

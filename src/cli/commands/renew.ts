@@ -137,6 +137,7 @@ async function renewOnce(flags: RenewFlags, concurrency: number, signal: AbortSi
       signal,
       fault,
       concurrency,
+      serviceAccountToken: opened.serviceAccountToken,
       lock: opened.lock(flags.leaseNamespace),
       lockWaitMs,
       holder: `certctl renew (pid ${process.pid} on ${hostname()})`,

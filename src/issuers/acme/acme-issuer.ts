@@ -28,8 +28,10 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
   const providerFor = (solver: AcmeSolver): Promise<DnsProvider> => {
     let p = providers.get(solver);
     if (!p) {
+      const tokens = deps.serviceAccountToken;
       p = createProvider(solver.dns01!.provider, {
         env: deps.env,
+        ...(tokens ? { serviceAccountToken: (name: string, audiences: string[]) => tokens(deps.secretNamespace, name, audiences) } : {}),
         secretValue: async (ref, defaultKey) => {
           const key = ref.key ?? defaultKey;
           const s = await deps.secrets(deps.secretNamespace, ref.name);

@@ -157,8 +157,8 @@ async function staticKeys(config: Route53Config, ctx: ProviderContext): Promise<
 function serviceAccountError(config: Route53Config, env: ProviderContext['env']): CredentialsError {
   const sa = JSON.stringify(config.serviceAccountRef?.name);
   const why = env.KUBERNETES_SERVICE_HOST
-    ? 'is not supported yet: it needs the Kubernetes TokenRequest API, which comes with the Kubernetes store'
-    : 'needs a token from the Kubernetes TokenRequest API, so certctl must run in a pod of the cluster';
+    ? 'needs a token from the Kubernetes TokenRequest API: run certctl with --store kubernetes'
+    : 'needs a token from the Kubernetes TokenRequest API: run certctl with --store kubernetes (in a pod, or with a kubeconfig)';
   return new CredentialsError(
     `route53: auth.kubernetes.serviceAccountRef (service account ${sa}) ${why}; use IRSA instead (a service account annotated with eks.amazonaws.com/role-arn sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE), a profile, or static keys`,
   );
@@ -166,9 +166,20 @@ function serviceAccountError(config: Route53Config, env: ProviderContext['env'])
 
 /** Builds the credential provider the Route 53 client signs with. */
 export async function route53Credentials(config: Route53Config, ctx: ProviderContext, opts: CredentialOptions): Promise<Route53Credentials> {
-  if (config.serviceAccountRef) throw serviceAccountError(config, ctx.env);
-  const keys = await staticKeys(config, ctx);
   const clientConfig = { region: opts.region, ...(opts.stsEndpoint ? { endpoint: opts.stsEndpoint } : {}) };
+  if (config.serviceAccountRef) {
+    // cert-manager's flow: a bound token of that ServiceAccount, exchanged for the role.
+    const sa = config.serviceAccountRef;
+    if (!ctx.serviceAccountToken) throw serviceAccountError(config, ctx.env);
+    if (!config.role) throw new CredentialsError(`route53: auth.kubernetes.serviceAccountRef needs role: the IAM role to assume with the service account's token`);
+    const audiences = sa.audiences.length > 0 ? sa.audiences : ['sts.amazonaws.com'];
+    const sdk = await opts.loadSdk();
+    const tokenFor = ctx.serviceAccountToken;
+    const provider: CredentialSource = async () =>
+      sdk.fromWebToken({ roleArn: config.role!, webIdentityToken: await tokenFor(sa.name, audiences), roleSessionName: 'certctl', clientConfig })();
+    return { provider: memoize(provider), source: `service account ${sa.name} (TokenRequest, audiences ${audiences.join(',')}) assuming ${config.role}`, secrets: [] };
+  }
+  const keys = await staticKeys(config, ctx);
   const secrets = keys ? [keys.secretAccessKey, keys.accessKeyId] : [ctx.env.AWS_SECRET_ACCESS_KEY, ctx.env.AWS_SESSION_TOKEN, ctx.env.AWS_ACCESS_KEY_ID].filter((s): s is string => Boolean(s));
   let base: CredentialSource;
   let source: string;

@@ -50,6 +50,8 @@ export interface KubernetesStoreHandle {
   source: string;
   /** The Lease name `lock()` uses. */
   leaseName: string;
+  /** A short-lived bound token of a ServiceAccount (TokenRequest API), e.g. for Route 53's serviceAccountRef. */
+  serviceAccountToken(namespace: string, name: string, audiences: string[]): Promise<string>;
   /** Closes kept-alive connections (optional: idle ones never keep the process alive). */
   close(): void;
 }
@@ -78,6 +80,16 @@ export async function createKubernetesStore(opts: CreateKubernetesStoreOptions):
     defaultNamespace: endpoint.namespace,
     source: endpoint.source,
     leaseName,
+    serviceAccountToken: async (namespace, name, audiences) => {
+      const res = await client.request<{ status?: { token?: string } }>({
+        method: 'POST',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`,
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences, expirationSeconds: 600 } },
+      });
+      const token = res.body.status?.token;
+      if (!token) throw new Error(`the API server returned no token for ServiceAccount ${namespace}/${name}`);
+      return token;
+    },
     close: () => client.close(),
   };
 }
