@@ -34,6 +34,8 @@ describe('exec provider with the example nsupdate hook', { skip: skipUnlessInsta
     ),
     zone: 'example.test.',
     readTxt: (fqdn) => bind.txt(fqdn),
+    // The example hook passes CERTCTL_TTL on to nsupdate.
+    readTtl: async (fqdn) => (await bind.resolver().query(fqdn, 'TXT', { recursionDesired: false })).answers[0]?.ttl,
     seedTxt: async (fqdn, value) => bind.nsupdate(['zone example.test.', `update add ${fqdn} 60 TXT "${value}"`, 'send']),
   }));
 });
