@@ -110,6 +110,6 @@ describe('TSIG against BIND (the oracle)', { skip: skipUnlessInstalled(['named']
   it('reports BADKEY, BADSIG and BADTIME from BIND', async () => {
     await assert.rejects(ask(keyFor('HMACSHA256', { name: 'no-such-key.' })), /server does not know key no-such-key\. .*BADKEY/);
     await assert.rejects(ask(keyFor('HMACSHA256', { secret: randomBytes(32) })), /BADSIG.*secret does not match/);
-    await assert.rejects(ask(keyFor('HMACSHA256'), () => Date.now() - 2 * 3600_000), /BADTIME.*our offset -720\d s.*check the clock/);
+    await assert.rejects(ask(keyFor('HMACSHA256'), () => Date.now() - 2 * 3600_000), /BADTIME.*our offset -(719\d|720\d) s.*check the clock/);
   });
 });
