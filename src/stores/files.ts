@@ -92,7 +92,6 @@ export class FileStore implements CertificateStore {
   private async switchVersion(target: SecretTarget, files: Record<string, Buffer>, record?: Buffer): Promise<string> {
     const dir = this.dirFor(target);
     await this.ensureDir(dir);
-    const previous = await this.currentVersion(dir);
     const version = this.versionName();
     const versionDir = join(dir, version);
     await mkdir(versionDir, { mode: 0o755 });
@@ -109,7 +108,7 @@ export class FileStore implements CertificateStore {
     await syncDir(dir);
     this.fault('files:data-switched');
     await this.linkKeys(dir, Object.keys(files));
-    await this.pruneVersions(dir, version, previous);
+    await this.pruneVersions(dir, version);
     return dir;
   }
 
@@ -129,7 +128,7 @@ export class FileStore implements CertificateStore {
   }
 
   /** Removes version directories other than the current one (left by this or a crashed run). */
-  private async pruneVersions(dir: string, current: string, _previous: string | undefined): Promise<void> {
+  private async pruneVersions(dir: string, current: string): Promise<void> {
     for (const entry of await readdir(dir)) {
       if (entry === current || entry === DATA_LINK || !isVersionDir(entry)) continue;
       await rm(join(dir, entry), { recursive: true, force: true });

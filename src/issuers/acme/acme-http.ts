@@ -98,7 +98,7 @@ export class AcmeHttp {
 
   /** The directory (cached by acme-client for a day). */
   async directory(): Promise<Record<string, unknown>> {
-    return (await this.withRetries('GET directory', () => this.http.getDirectory(), this.opts.directoryUrl)) as unknown as Record<string, unknown>;
+    return (await this.withRetries('GET directory', () => this.http.getDirectory())) as unknown as Record<string, unknown>;
   }
 
   async resourceUrl(name: 'newAccount' | 'newOrder' | 'revokeCert' | 'keyChange'): Promise<string> {
@@ -134,14 +134,14 @@ export class AcmeHttp {
       const body = payload && typeof payload === 'object' ? structuredClone(payload) : payload;
       const resp = await this.http.signedRequest(url, body, { kid: o.kid, nonce, includeExternalAccountBinding: o.includeExternalAccountBinding ?? false });
       return toResponse(resp, url);
-    }, url);
+    });
   }
 
   /**
    * Retries what is safe to retry: a request the server rejected for its nonce, 5xx, and 429/503
    * whose Retry-After is short. Anything else, or a long Retry-After, is the caller's to report.
    */
-  private async withRetries<T>(what: string, fn: () => Promise<T>, url: string): Promise<T> {
+  private async withRetries<T>(what: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
@@ -156,7 +156,6 @@ export class AcmeHttp {
         if (waitMs > MAX_INLINE_WAIT_MS) throw err;
         this.log(`${what}: ${err.message}; retrying in ${Math.ceil(waitMs / 1000)} s`);
         await sleep(waitMs, undefined, { signal: this.signal });
-        void url;
       }
     }
   }
