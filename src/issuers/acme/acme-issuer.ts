@@ -45,7 +45,6 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
     return p;
   };
 
-  let ariHttp: AcmeHttp | undefined;
   return {
     async sign(req: SignRequest): Promise<SignedBundle> {
       const cert = req.certificate;
@@ -102,9 +101,7 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
     },
 
     async renewalInfo(cert, now) {
-      // renewalInfo is unauthenticated: no account lookup, just the directory and one GET.
-      ariHttp ??= new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: encodePrivateKey(await generatePrivateKey({ algorithm: 'ECDSA', size: 256 }), 'PKCS8'), caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify });
-      return fetchRenewalInfo(ariHttp, ariCertId(cert), now);
+      return fetchRenewalInfo(await ariSession(spec, deps), ariCertId(cert), now);
     },
 
     async cleanupLeftovers(leftovers, signal) {
@@ -122,6 +119,22 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
       return problems;
     },
   };
+}
+
+/**
+ * renewalInfo is unauthenticated: one client per server and run (a throwaway key, no account
+ * lookup) serves every certificate's ARI request, with the directory fetched once.
+ */
+function ariSession(spec: AcmeIssuerSpec, deps: IssuerDeps): Promise<AcmeHttp> {
+  const key = `ari:${spec.server}:${spec.caBundle ?? ''}:${spec.skipTLSVerify}`;
+  let s = deps.cache.get(key) as Promise<AcmeHttp> | undefined;
+  if (!s) {
+    s = generatePrivateKey({ algorithm: 'ECDSA', size: 256 }).then(
+      (k) => new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: encodePrivateKey(k, 'PKCS8'), caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify }),
+    );
+    deps.cache.set(key, s);
+  }
+  return s;
 }
 
 /** One account lookup per issuer and account key per run, shared by its certificates. */
