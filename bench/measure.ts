@@ -20,20 +20,7 @@ export async function measureCertctl(args: string[], input?: string, env: Record
   const dir = await mkdtemp(join(tmpdir(), 'certctl-bench-'));
   const usageFile = join(dir, 'rusage.json');
   const started = performance.now();
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', join(ROOT, 'bench/rusage.mjs'), join(ROOT, 'bin/certctl.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, CERTCTL_BENCH_RUSAGE: usageFile },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-    child.stdin.end(input ?? '');
-  });
+  const { code, stdout, stderr } = await run(process.execPath, ['--import', join(ROOT, 'bench/rusage.mjs'), join(ROOT, 'bin/certctl.js'), ...args], { ...env, CERTCTL_BENCH_RUSAGE: usageFile }, input ?? '');
   const wallMs = performance.now() - started;
   const usage = JSON.parse(await readFile(usageFile, 'utf8').catch(() => '{"cpuMs":0,"maxRssKb":0}')) as { cpuMs: number; maxRssKb: number };
   await rm(dir, { recursive: true, force: true });
@@ -43,18 +30,24 @@ export async function measureCertctl(args: string[], input?: string, env: Record
 /** Runs any command and measures wall time, CPU and peak RSS with GNU time. */
 export async function measureCommand(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Measurement> {
   const started = performance.now();
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH %U %S %M', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { code, stdout, stderr } = await run('/usr/bin/time', ['-f', 'BENCH %U %S %M', cmd, ...args], env, '');
+  const wallMs = performance.now() - started;
+  const m = /BENCH ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+  return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : 0, maxRssMb: m ? Number(m[3]) / 1024 : 0, code, stdout, stderr };
+}
+
+/** Runs a command to completion, feeding `input` on stdin and collecting its output. */
+function run(cmd: string, args: string[], env: Record<string, string>, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
     child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    child.stdin.end(input);
   });
-  const wallMs = performance.now() - started;
-  const m = /BENCH ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
-  return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : 0, maxRssMb: m ? Number(m[3]) / 1024 : 0, code, stdout, stderr };
 }
 
 export function median(values: number[]): number {

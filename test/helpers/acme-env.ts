@@ -27,12 +27,6 @@ export async function startAcmeEnv(pebbleOpts: Omit<PebbleOptions, 'dnsPort'> = 
   }
   const caBundle = Buffer.from(pebble.caCertPem).toString('base64');
   const ns = `127.0.0.1:${bind.port}`;
-  const rfc2136 = (key = bind.keys.HMACSHA256, secretName = 'tsig-sha256') => `
-        rfc2136:
-          nameserver: "${ns}"
-          tsigKeyName: ${key.tsigKeyName}
-          tsigAlgorithm: ${key.tsigAlgorithm}
-          tsigSecretSecretRef: {name: ${secretName}, key: secret}`;
   const secrets = (namespace: string) =>
     (Object.entries(bind.keys) as [string, { tsigSecret: string }][])
       .map(
@@ -60,7 +54,7 @@ spec:
     privateKeySecretRef: {name: ${o.accountSecret ?? 'pebble-account'}}
 ${o.extra ?? ''}
     solvers:
-${o.solvers ?? `    - dns01:${rfc2136()}`}
+${o.solvers ?? `    - dns01:${rfc2136Solver({ bind }, 'HMACSHA256')}`}
 ${secrets(namespace)}
 `;
     },
@@ -72,7 +66,7 @@ ${secrets(namespace)}
 }
 
 /** The rfc2136 solver block for `env`'s BIND with the key of `alg`. */
-export function rfc2136Solver(env: AcmeEnv, alg: 'HMACSHA256' | 'HMACMD5' | 'HMACSHA1' | 'HMACSHA512', extra = ''): string {
+export function rfc2136Solver(env: Pick<AcmeEnv, 'bind'>, alg: 'HMACSHA256' | 'HMACMD5' | 'HMACSHA1' | 'HMACSHA512', extra = ''): string {
   const key = env.bind.keys[alg];
   return `
         rfc2136:
