@@ -1,24 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, ExitError } from './exit-codes.js';
-import { StoreError } from '../stores/store-error.js';
-import { withDns01Options } from './dns01-flags.js';
-import { withStoreOptions } from './store-flags.js';
+import { formatIssue, SpecError } from '../spec/errors.js';
+import { CliContext, handleClosedStdout, verbosityOf } from './context.js';
+import { ExitCode, classify, type ExitCodeValue } from './exit-codes.js';
+import { withDns01Options, withInputOptions, withOutputOptions, withStoreOptions, withWriteOptions, type CommonFlags, type OutputFormat } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0    all certificates issued or already up to date
-  1    at least one certificate failed (the others were still processed)
+  1    a certificate failed (the others were still processed), or the store cannot be written
   2    invalid input or usage (nothing was contacted or written)
+  3    another certctl run holds the store's lock (waited --lock-timeout); nothing was done
   70   internal error (a bug: please report it)
   130  interrupted (SIGINT), 143 terminated (SIGTERM), after cleaning up`;
 
 const RENEW_EXIT_CODES_HELP = `
 Exit codes:
   0    nothing failed (nothing due, or renewed; see --detailed-exit-codes)
-  1    a certificate or a hook failed (the others were still processed)
+  1    a certificate or a hook failed (the others were still processed), or the store cannot be written
   2    invalid input or usage (nothing was contacted or written)
-  3    another certctl run holds the store's lock; nothing was done
+  3    another certctl run holds the store's lock (waited --lock-timeout); nothing was done
   4    nothing failed, but a certificate is backing off (earlier failures or a CA's Retry-After)
   5    with --detailed-exit-codes: something was renewed and nothing failed
   70   internal error (a bug: please report it)
@@ -29,120 +30,154 @@ function version(): string {
   return pkg.version;
 }
 
-/** Options shared by the commands that read manifests. */
-function withInputOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('-f, --filename <path...>', 'manifest file or directory (repeatable; - reads stdin)')
-    .addOption(new Option('-n, --namespace <namespace>', 'namespace for every namespaced resource (overrides metadata.namespace)').env('CERTCTL_NAMESPACE'))
-    .addOption(
-      new Option('--cluster-resource-namespace <namespace>', 'namespace holding the Secrets ClusterIssuers refer to')
-        .env('CERTCTL_CLUSTER_RESOURCE_NAMESPACE')
-        .default('cert-manager'),
-    );
+/**
+ * Runs a command's action and turns whatever it returns or throws into the exit code: the one
+ * place errors become exit codes and messages.
+ */
+function action<A extends unknown[]>(ctx: CliContext, fn: (...args: A) => Promise<ExitCodeValue>) {
+  return async (...args: A): Promise<void> => {
+    const flags = args.find((a): a is CommonFlags => typeof a === 'object' && a !== null && !Array.isArray(a) && 'output' in a) as CommonFlags | undefined;
+    try {
+      if (flags) ctx.verbosity = verbosityOf(flags);
+      process.exitCode = await fn(...args);
+    } catch (err) {
+      process.exitCode = report(ctx, err, flags?.output ?? 'text');
+    }
+  };
 }
 
-function buildProgram(): Command {
+function report(ctx: CliContext, err: unknown, output: OutputFormat): ExitCodeValue {
+  if (err instanceof SpecError) {
+    for (const issue of err.issues) ctx.warn(`error: ${formatIssue(issue)}`);
+    if (output !== 'text') {
+      const errors = err.issues.map((i) => ({ file: i.pos.file, line: i.pos.line, column: i.pos.col, path: i.path, message: i.message, ...(i.hint ? { hint: i.hint } : {}) }));
+      ctx.out(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'InputError', errors }, null, 2)}\n`);
+    }
+    return ExitCode.InvalidInput;
+  }
+  const c = classify(err);
+  if (c.message) ctx.warn(c.message);
+  return c.code;
+}
+
+function buildProgram(ctx: CliContext): Command {
   const program = new Command('certctl')
     .description('Issue and renew TLS certificates from cert-manager Issuer, ClusterIssuer and Certificate manifests.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
+  const common = (cmd: Command, formats: OutputFormat[], outputHelp: string, none = false): Command =>
+    withOutputOptions(withStoreOptions(withInputOptions(cmd), { none }), formats, outputHelp);
 
-  withStoreOptions(
+  withWriteOptions(
     withDns01Options(
-      withInputOptions(
+      common(
         program
           .command('issue')
           .description('issue the Certificates in the manifests that are missing, changed or due, and write them')
-          .argument('[certificate...]', 'only these Certificates (metadata.name); default: all'),
+          .argument('[certificate...]', 'only these Certificates (metadata.name) and the CAs they need; default: all'),
+        ['text', 'json', 'yaml'],
+        'result on stdout: text, json or yaml (with --store none: the Secret manifests, yaml or json)',
+        true,
       ),
     ),
-    { none: true },
+    '1',
   )
-    .option('--force', 'issue again even if the stored certificate is up to date', false)
-    .addOption(new Option('-o, --output <format>', 'result on stdout: text, json, or yaml (the Secret manifests, with --store none)').choices(['text', 'json', 'yaml']).default('text'))
-    .option('--include-private-key', 'with -o yaml: print Secrets including tls.key', false)
-    .addOption(new Option('--concurrency <n>', 'certificates issued at once').env('CERTCTL_CONCURRENCY').default('1'))
+    .addOption(new Option('--force', 'issue the named (or all) Certificates again even if up to date; the CAs they need only if due').env('CERTCTL_FORCE').default(false))
+    .addOption(new Option('--include-private-key', 'with --store none: print Secrets including tls.key').default(false))
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
-    .action(async (names: string[], opts) => {
-      const { issueCommand } = await import('./commands/issue.js');
-      process.exitCode = await issueCommand(names, opts);
-    });
+    .action(
+      action(ctx, async (names: string[], opts) => {
+        const { issueCommand } = await import('./commands/issue.js');
+        return issueCommand(ctx, names, opts);
+      }),
+    );
 
-  const renewOptions = (cmd: Command): Command =>
-    withStoreOptions(withDns01Options(withInputOptions(cmd)))
-      .addOption(new Option('--lease-namespace <namespace>', 'kubernetes store: namespace of the Lease that keeps renews apart (default: the context\'s or pod\'s namespace)').env('CERTCTL_LEASE_NAMESPACE'))
-      .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
-      .addOption(new Option('--interval <duration>', 'how often this command runs (cron, timer): renew now what ARI would have due before the next run').env('CERTCTL_INTERVAL'));
+  const renewLike = (cmd: Command): Command =>
+    withWriteOptions(withDns01Options(common(cmd.argument('[certificate...]', 'only these Certificates (metadata.name); default: all'), ['text', 'json', 'yaml'], 'result on stdout: text, json or yaml')), '4')
+      .addOption(new Option('--lease-namespace <namespace>', "kubernetes store: namespace of the Lease that keeps runs apart (default: the context's or pod's namespace)").env('CERTCTL_LEASE_NAMESPACE'))
+      .addOption(new Option('--interval <duration>', 'how often this command runs (cron, timer): renew now what ARI would have due before the next run').env('CERTCTL_INTERVAL'))
+      .addOption(new Option('--force', 'treat the named (or all) Certificates as due, ignoring renewal times and backoff').env('CERTCTL_FORCE').default(false));
 
-  renewOptions(
-    program
-      .command('renew')
-      .description('renew the Certificates that are due (missing, changed, expiring, or in the CA\'s renewal window), nothing else'),
-  )
-    .option('--force', 'renew every certificate now, ignoring renewal times and backoff', false)
+  renewLike(program.command('renew').description("renew the Certificates that are due (missing, changed, expiring, or in the CA's renewal window), nothing else"))
     .option('--dry-run', 'decide and report only (same as certctl plan)', false)
-    .addOption(new Option('--concurrency <n>', 'certificates renewed at once').env('CERTCTL_CONCURRENCY').default('4'))
-    .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run holding the store').default('30s'))
     .addOption(new Option('--pre-hook <command>', 'shell command run once before the first renewal (only if something is due)').env('CERTCTL_PRE_HOOK'))
     .addOption(new Option('--post-hook <command>', 'shell command run once after renewing (only if something was due)').env('CERTCTL_POST_HOOK'))
-    .addOption(new Option('--deploy-hook <command>', 'shell command run for each renewed certificate, with CERTCTL_* variables').env('CERTCTL_DEPLOY_HOOK'))
-    .addOption(new Option('--hook-timeout <duration>', 'time limit of each hook').default('5m'))
-    .addOption(new Option('--jitter <duration>', 'longest random delay before contacting anything when not on a terminal').default('5m'))
-    .option('--no-jitter', 'start at once (CI)')
+    .addOption(new Option('--deploy-hook <command>', 'shell command run for each renewed certificate, with CERTCTL_* and certbot\'s RENEWED_LINEAGE/RENEWED_DOMAINS').env('CERTCTL_DEPLOY_HOOK'))
+    .addOption(new Option('--hook-timeout <duration>', 'time limit of each hook').env('CERTCTL_HOOK_TIMEOUT').default('5m'))
+    .addOption(new Option('--jitter <duration>', 'longest random delay before the first order when not on a terminal (only when something is due)').env('CERTCTL_JITTER').default('5m'))
+    .option('--no-jitter', 'order at once (CI)')
     .addOption(new Option('--schedule <cron>', 'keep running and renew on this cron schedule until SIGTERM').env('CERTCTL_SCHEDULE'))
     .addOption(new Option('--timezone <tz>', 'time zone of --schedule (IANA name)').env('CERTCTL_TIMEZONE'))
     .addOption(new Option('--metrics-file <path>', 'write Prometheus metrics (textfile collector format) after each run').env('CERTCTL_METRICS_FILE'))
-    .option('--detailed-exit-codes', 'exit 5 when something was renewed', false)
+    .addOption(new Option('--detailed-exit-codes', 'exit 5 when something was renewed').env('CERTCTL_DETAILED_EXIT_CODES').default(false))
     .addHelpText('after', RENEW_EXIT_CODES_HELP)
     .exitOverride()
-    .action(async (opts) => {
-      const { renewCommand } = await import('./commands/renew.js');
-      process.exitCode = await renewCommand(opts);
-    });
+    .action(
+      action(ctx, async (names: string[], opts) => {
+        const { renewCommand } = await import('./commands/renew.js');
+        return renewCommand(ctx, names, opts, { plan: false });
+      }),
+    );
 
-  renewOptions(program.command('plan').description('show what renew would do and why, like terraform plan; contacts nothing but the CA\'s renewal info (ARI)'))
-    .option('--force', 'show every certificate as due', false)
+  renewLike(program.command('plan').description("show what renew would do and why, like terraform plan; contacts nothing but the CA's renewal info (ARI)"))
     .exitOverride()
-    .action(async (opts) => {
-      const { renewCommand } = await import('./commands/renew.js');
-      process.exitCode = await renewCommand({
-        ...opts,
-        dryRun: true,
-        concurrency: '8',
-        lockTimeout: '0s',
-        hookTimeout: '1s',
-        jitter: false,
-        detailedExitCodes: false,
-      });
-    });
+    .action(
+      action(ctx, async (names: string[], opts) => {
+        const { renewCommand } = await import('./commands/renew.js');
+        return renewCommand(ctx, names, { ...opts, hookTimeout: '5m', jitter: false, detailedExitCodes: false }, { plan: true });
+      }),
+    );
 
-  withStoreOptions(withInputOptions(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)')))
-    .addOption(new Option('-o, --output <format>', 'table or json').choices(['text', 'json']).default('text'))
+  common(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)').argument('[certificate...]', 'only these Certificates (metadata.name)'), ['text', 'json', 'yaml'], 'text (a table), json or yaml')
     .exitOverride()
-    .action(async (opts) => {
-      const { statusCommand } = await import('./commands/status.js');
-      process.exitCode = await statusCommand(opts);
-    });
+    .action(
+      action(ctx, async (names: string[], opts) => {
+        const { statusCommand } = await import('./commands/status.js');
+        return statusCommand(ctx, names, opts);
+      }),
+    );
 
-  withStoreOptions(
-    withInputOptions(program.command('validate').description('check manifests as issue would, without generating keys or contacting anything but the store')),
-    { none: true },
+  common(
+    program.command('validate').description('check manifests and the Secrets they refer to as issue would, without generating keys or contacting anything but the store').argument('[certificate...]', 'only these Certificates (metadata.name)'),
+    ['text', 'json', 'yaml'],
+    'text, json or yaml (errors as an InputError document)',
+    true,
   )
     .exitOverride()
-    .action(async (opts) => {
-      const { validateCommand } = await import('./commands/validate.js');
-      process.exitCode = await validateCommand(opts);
-    });
+    .action(
+      action(ctx, async (names: string[], opts) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        return validateCommand(ctx, names, opts);
+      }),
+    );
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(certctl completion bash)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .exitOverride()
+    .action(
+      action(ctx, async (shell: string) => {
+        const { completionCommand } = await import('./commands/completion.js');
+        return completionCommand(ctx, program, shell);
+      }),
+    );
 
   return program;
 }
 
 /** Entry point of bin/certctl: parses argv, runs the command, and sets the exit code. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const program = buildProgram();
+  const ctx = new CliContext();
+  // The AWS SDK's notice about future Node versions is for developers, not for cron mail; set the
+  // SDK's own switch (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false brings it back).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const helpOrVersion = argv.some((a) => ['-h', '--help', '-V', '--version', 'help'].includes(a));
+  handleClosedStdout(() => (helpOrVersion ? ExitCode.Ok : ExitCode.BrokenPipe));
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -151,18 +186,6 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = ok ? ExitCode.Ok : ExitCode.InvalidInput;
       return;
     }
-    if (err instanceof StoreError) {
-      // The store cannot be used (permissions, RBAC, an unreachable cluster): nothing was ordered.
-      process.stderr.write(`certctl: error: ${err.message}\n`);
-      process.exitCode = ExitCode.CertificateFailed;
-      return;
-    }
-    if (err instanceof ExitError) {
-      if (err.message) process.stderr.write(`certctl: ${err.message}\n`);
-      process.exitCode = err.code;
-      return;
-    }
-    process.stderr.write(`certctl: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = ExitCode.Internal;
+    process.exitCode = report(ctx, err, 'text');
   }
 }

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { CertificateStore, SecretTarget, StoreLock } from '../stores/store.js';
 import type { MemoryStore } from '../stores/memory.js';
 import type { FaultHook } from '../stores/fs-atomic.js';
-import type { StoreFlags } from './store-flags.js';
+import type { CommonFlags } from './options.js';
+import { usage } from './exit-codes.js';
 
 export interface OpenedStore {
   store: CertificateStore;
@@ -24,10 +25,18 @@ export interface OpenedStore {
 }
 
 /** Builds the store the flags ask for; the Kubernetes code and the file lock load only when used. */
-export async function openStore(flags: StoreFlags, fault?: FaultHook): Promise<OpenedStore> {
+export async function openStore(
+  flags: Pick<CommonFlags, 'store' | 'outDir' | 'kubeconfig' | 'context' | 'adopt'>,
+  fault?: FaultHook,
+  /** The lock tokens this process holds (see FileLock); one set per process. */
+  heldTokens = new Set<string>(),
+): Promise<OpenedStore> {
   if (flags.store === 'kubernetes') {
     const { createKubernetesStore } = await import('../stores/kubernetes/index.js');
-    const handle = await createKubernetesStore({ env: process.env, kubeconfigPath: flags.kubeconfig, context: flags.context, adopt: flags.adopt });
+    // Only configuration is read here (no request is sent): what fails is a usage problem.
+    const handle = await createKubernetesStore({ env: process.env, kubeconfigPath: flags.kubeconfig, context: flags.context, adopt: flags.adopt }).catch((err: Error) => {
+      throw usage(`--store kubernetes: ${err.message}`);
+    });
     return {
       store: handle.store,
       lock: (ns) => handle.lock(ns ?? handle.defaultNamespace ?? 'default', { onLost: (m) => process.stderr.write(`certctl: warning: ${m}\n`) }),
@@ -48,10 +57,21 @@ export async function openStore(flags: StoreFlags, fault?: FaultHook): Promise<O
   const { FileLock } = await import('../stores/file-lock.js');
   return {
     store: new FileStore({ root, fault }),
-    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId() }),
+    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId(), heldTokens }),
     preflight: async () => {},
     where: root,
     close: () => {},
+  };
+}
+
+/**
+ * Test hook for crash-safety tests: `CERTCTL_FAULT=<point>` kills the process with SIGKILL when
+ * the store reaches that named step, so tests can check the on-disk invariants at every step.
+ */
+export function faultHook(spec: string | undefined): FaultHook | undefined {
+  if (!spec) return undefined;
+  return (point) => {
+    if (point === spec) process.kill(process.pid, 'SIGKILL');
   };
 }
 

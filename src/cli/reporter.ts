@@ -1,27 +1,65 @@
 import type { CertificateEvent, CertificateResult } from '../core/events.js';
+import type { HookFailure } from '../core/run.js';
 
 /** Renders events as one line each on stderr, readable on a terminal and in CI logs. */
 export function renderEvent(event: CertificateEvent): string {
-  return `${event.namespace}/${event.name}: ${event.reason}: ${event.message}`;
+  const who = event.name ? `${event.namespace}/${event.name}` : 'certctl';
+  const level = event.level === 'debug' ? 'debug: ' : '';
+  return `${who}: ${level}${event.reason}: ${event.message}`;
 }
 
-/** One line per certificate for stdout in text mode. */
+/** One line per certificate for stdout in text mode; every result kind has its own wording. */
 export function renderResult(r: CertificateResult): string {
   const id = `${r.namespace}/${r.name}`;
   switch (r.action) {
     case 'issued':
       return `issued      ${id} -> ${r.location} (valid until ${r.notAfter})`;
     case 'up-to-date':
-      return `up-to-date  ${id} -> ${r.location} (renewal at ${r.renewalTime})`;
-    default:
-      return `failed      ${id}: ${r.error}`;
+      return `up-to-date  ${id} -> ${r.location} (renewal at ${r.renewalTime ?? '-'})`;
+    case 'due':
+      return `due         ${id}: ${r.message}`;
+    case 'backing-off':
+      return `backing off ${id}: ${r.reason}; next attempt after ${r.retryAfter}`;
+    case 'failed':
+      return `failed      ${id}: ${r.error ?? r.message}`;
   }
 }
 
-export function summarize(results: CertificateResult[]): { issued: number; upToDate: number; failed: number } {
-  return {
-    issued: results.filter((r) => r.action === 'issued').length,
-    upToDate: results.filter((r) => r.action === 'up-to-date').length,
-    failed: results.filter((r) => r.action === 'failed').length,
-  };
+/** `plan`'s view, like terraform plan: what renew would do, and why. */
+export function renderPlanLine(r: CertificateResult): string {
+  const id = `${r.namespace}/${r.name}`;
+  switch (r.action) {
+    case 'due':
+      return `~ renew       ${id}: ${r.message}`;
+    case 'backing-off':
+      return `! backing off ${id}: ${r.message}`;
+    case 'failed':
+      return `x failed      ${id}: ${r.error ?? r.message}`;
+    default:
+      return `  up to date  ${id} (renewal at ${r.renewalTime ?? '-'})`;
+  }
+}
+
+export interface Summary {
+  total: number;
+  issued: number;
+  upToDate: number;
+  due: number;
+  backingOff: number;
+  failed: number;
+  hookFailures: number;
+}
+
+export function summarize(results: CertificateResult[], hookFailures: HookFailure[] = []): Summary {
+  const n = (a: CertificateResult['action']): number => results.filter((r) => r.action === a).length;
+  return { total: results.length, issued: n('issued'), upToDate: n('up-to-date'), due: n('due'), backingOff: n('backing-off'), failed: n('failed'), hookFailures: hookFailures.length };
+}
+
+/** The one-line summary on stderr. */
+export function summaryLine(s: Summary, opts: { plan: boolean; where: string }): string {
+  const parts = [opts.plan ? `${s.due} due` : `${s.issued} issued`, `${s.upToDate} up to date`];
+  if (s.backingOff > 0 || !opts.plan) parts.push(`${s.backingOff} backing off`);
+  parts.push(`${s.failed} failed`);
+  if (s.hookFailures > 0) parts.push(`${s.hookFailures} hook failure(s)`);
+  return `${parts.join(', ')} (${opts.where})`;
 }

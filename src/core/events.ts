@@ -4,7 +4,8 @@ export interface CertificateEvent {
   namespace: string;
   reason: string;
   message: string;
-  level: 'info' | 'warning' | 'error';
+  /** `debug` is shown with -v only (retries, waits, propagation checks). */
+  level: 'debug' | 'info' | 'warning' | 'error';
 }
 
 export type EventSink = (event: CertificateEvent) => void;
@@ -28,7 +29,13 @@ export interface CertificateResult {
   retryAfter?: string;
   /** The CA's ARI suggested window, when fetched. */
   ariWindow?: { start: string; end: string; explanationURL?: string };
+
   /** Subject alternative names of the certificate (for hooks and status). */
   dnsNames?: string[];
   error?: string;
+  /** cert-manager's Ready condition after the run: a valid certificate that matches the spec is stored. */
+  ready?: boolean;
+  /** Consecutive failed issuances and the last one, as in the Certificate's status. */
+  failedIssuanceAttempts?: number;
+  lastFailureTime?: string;
 }

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { describeKey, parsePrivateKey, type KeyEncoding } from '../pki/keys.js';
-import { sha256 } from './issued-spec.js';
+import { sha256, specHash } from './issued-spec.js';
 import { parseCertificate } from '../pki/parse.js';
 import { splitPem } from '../pki/pem.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
@@ -16,11 +16,13 @@ export function gatherPolicyInput(
   forced: boolean,
 ): PolicyInput {
   const spec = cert.spec;
+  const desired = issuedSpecOf(spec);
   const input: PolicyInput = {
     now,
     forced,
     certificateName: cert.metadata.name,
-    desired: issuedSpecOf(spec),
+    desired,
+    desiredHash: specHash(desired),
     renewBeforeMs: spec.renewBeforeMs,
     renewBeforePercentage: spec.renewBeforePercentage,
     renewalDisabled: spec.renewalDisabled,

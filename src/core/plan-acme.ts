@@ -1,8 +1,7 @@
 import type { SpecIssue } from '../spec/errors.js';
-import type { CertificateResource, Dns01Provider, IssuerResource, SecretKeySelector } from '../spec/types.js';
+import type { CertificateResource, FieldRef, IssuerResource, SecretKeySelector } from '../spec/types.js';
 import { selectSolver } from '../issuers/acme/solver-selection.js';
 import { acmeIdentifiers } from '../issuers/acme/identifiers.js';
-import { unsupportedWebhook, WEBHOOK_SOLVERS } from '../providers/registry.js';
 
 /** Answers whether a Secret exists in the inputs, is produced in this run, or is in the store. */
 export type SecretExists = (namespace: string, name: string) => Promise<boolean>;
@@ -16,33 +15,32 @@ export async function checkAcmeCertificate(
   issuer: IssuerResource,
   secretNamespace: string,
   exists: SecretExists,
+  hintFor: (name: string, namespace: string) => { hint?: string } = () => ({}),
 ): Promise<SpecIssue[]> {
   if (issuer.spec.type !== 'acme') return [];
   const acme = issuer.spec.acme;
   const issues: SpecIssue[] = [];
-  const at = (path: string, message: string): void => void issues.push({ pos: cert.pos, path, message });
+  const at = (ref: FieldRef, message: string): void => void issues.push({ pos: ref.pos, path: ref.path, message });
+  const field = (path: string): FieldRef => ({ pos: cert.pos, path });
   const refs: SecretKeySelector[] = [];
 
-  if (cert.spec.ipAddresses.length > 0) at('spec.ipAddresses', 'IP addresses cannot be validated with DNS-01, the only challenge certctl solves');
+  if (cert.spec.ipAddresses.length > 0) at(field('spec.ipAddresses'), 'IP addresses cannot be validated with DNS-01, the only challenge certctl solves');
   const cn = cert.spec.commonName;
   if (cn && !cert.spec.dnsNames.includes(cn.toLowerCase()) && !cert.spec.ipAddresses.includes(cn)) {
-    at('spec.commonName', `an ACME certificate's commonName must also be one of its dnsNames (add "${cn}" to spec.dnsNames)`);
+    at(field('spec.commonName'), `an ACME certificate's commonName must also be one of its dnsNames (add "${cn}" to spec.dnsNames)`);
   }
   for (const id of acmeIdentifiers(cert.spec).filter((i) => i.type === 'dns')) {
     const solver = selectSolver(acme.solvers, id.value, cert.metadata.labels);
     const where = `${issuer.kind} ${issuer.metadata.name}`;
+    const name = cert.refs.dnsNames.get(id.value) ?? field('spec.dnsNames');
     if (!solver) {
-      at('spec.dnsNames', `no solver of ${where} matches ${id.value} (check the solvers' selectors)`);
+      at(name, `no solver of ${where} matches ${id.value} (check the solvers' selectors)`);
     } else if (!solver.dns01) {
-      at('spec.dnsNames', `${id.value} selects ${solver.path} of ${where}, an http01 solver: not supported yet (certctl solves dns01)`);
+      at(name, `${id.value} selects ${solver.path} of ${where}, an http01 solver: not supported yet (certctl solves dns01)`);
+    } else if (solver.dns01.provider.kind === 'unsupported') {
+      at(name, `${id.value} selects ${solver.path} of ${where}: ${solver.dns01.provider.message}`);
     } else {
-      const problem = providerProblem(solver.dns01.provider);
-      if (problem) at('spec.dnsNames', `${id.value} selects ${solver.path} of ${where}: ${problem}`);
-      try {
-        refs.push(...(await providerRefs(solver.dns01.provider)));
-      } catch (err) {
-        at(solver.path, (err as Error).message);
-      }
+      refs.push(...solver.dns01.provider.secretRefs);
     }
   }
   if (acme.externalAccountBinding) refs.push(acme.externalAccountBinding.keySecretRef);
@@ -57,31 +55,9 @@ export async function checkAcmeCertificate(
         pos: ref.pos,
         path: ref.path,
         message: `Secret ${secretNamespace}/${ref.name} not found in the inputs or the store (referenced by ${issuer.kind} ${issuer.metadata.name}, needed by Certificate ${cert.metadata.namespace}/${cert.metadata.name})`,
+        ...hintFor(ref.name, secretNamespace),
       });
     }
   }
   return issues;
-}
-
-function providerProblem(p: Dns01Provider): string | undefined {
-  if (p.kind === 'unsupported') return `dns01.${p.name}: not supported yet (certctl supports rfc2136, route53, and webhook with solverName ${WEBHOOK_SOLVERS.join(', ')})`;
-  if (p.kind === 'webhook' && !(WEBHOOK_SOLVERS as readonly string[]).includes(p.solverName)) return unsupportedWebhook(p.solverName);
-  return undefined;
-}
-
-async function providerRefs(p: Dns01Provider): Promise<SecretKeySelector[]> {
-  switch (p.kind) {
-    case 'rfc2136':
-      return p.tsigSecretSecretRef ? [p.tsigSecretSecretRef] : [];
-    case 'route53':
-      return [p.accessKeyIDSecretRef, p.secretAccessKeySecretRef].filter((r): r is SecretKeySelector => Boolean(r));
-    case 'webhook':
-      if (p.solverName === 'alidns-solver' || p.solverName === 'alidns') {
-        const { aliDnsSecretRefs } = await import('../providers/alidns.js');
-        return aliDnsSecretRefs(p);
-      }
-      return [];
-    default:
-      return [];
-  }
 }

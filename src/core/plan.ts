@@ -1,7 +1,7 @@
 import { SpecError, type SpecIssue } from '../spec/errors.js';
 import { issuerKey, type CertificateResource, type IssuerResource, type Manifests } from '../spec/types.js';
+import { secretNamespaceOf } from '../issuers/registry.js';
 import type { CertificateStore } from '../stores/store.js';
-import { secretNamespaceOf } from './issuer-namespace.js';
 import { checkAcmeCertificate } from './plan-acme.js';
 
 export interface PlannedCertificate {
@@ -9,12 +9,17 @@ export interface PlannedCertificate {
   issuer: IssuerResource;
   /** Certificates in this run whose Secret this one's issuer needs (a CA issued first). */
   dependsOn: CertificateResource[];
+  /** `--force` applies to it: it was named, or no names were given. A CA pulled in for a named leaf is not forced. */
+  forced: boolean;
 }
 
 export interface PlanOptions {
   clusterResourceNamespace: string;
-  /** Only these Certificate names (empty: all). */
+  /** Only these Certificate names (empty: all), plus the CAs they need. */
   names?: string[];
+  /** And only Certificates whose labels match (`-l`). */
+  selector?: (labels: Record<string, string>) => boolean;
+  force?: boolean;
 }
 
 /**
@@ -24,17 +29,19 @@ export interface PlanOptions {
  */
 export async function planIssuance(manifests: Manifests, store: CertificateStore, opts: PlanOptions): Promise<PlannedCertificate[]> {
   const issues: SpecIssue[] = [];
-  const producers = new Map<string, CertificateResource>();
-  for (const c of manifests.certificates) producers.set(`${c.metadata.namespace}/${c.spec.secretName}`, c);
+  const producers = producersOf(manifests);
 
-  let selected = manifests.certificates;
-  if (opts.names && opts.names.length > 0) {
-    const wanted = new Set(opts.names);
-    selected = manifests.certificates.filter((c) => wanted.has(c.metadata.name));
+  const matches = opts.selector ?? (() => true);
+  let selected = manifests.certificates.filter((c) => matches(c.metadata.labels));
+  const named = opts.names && opts.names.length > 0 ? new Set(opts.names) : undefined;
+  if (named) {
+    selected = selected.filter((c) => named.has(c.metadata.name));
     const found = new Set(selected.map((c) => c.metadata.name));
-    const missing = [...wanted].filter((n) => !found.has(n));
+    const missing = [...named].filter((n) => !found.has(n));
     if (missing.length > 0) {
-      throw new SpecError([{ pos: { file: '<command line>', line: 1, col: 1 }, path: '', message: `no Certificate named ${missing.join(', ')} in the inputs (have: ${manifests.certificates.map((c) => c.metadata.name).join(', ') || 'none'})` }]);
+      const have = manifests.certificates.filter((c) => matches(c.metadata.labels)).map((c) => c.metadata.name);
+      const where = opts.selector ? 'matching the selector ' : '';
+      throw new SpecError([{ pos: { file: '<command line>', line: 1, col: 1 }, path: '', message: `no Certificate named ${missing.join(', ')} ${where}in the inputs (have: ${have.join(', ') || 'none'})` }]);
     }
   }
 
@@ -46,9 +53,10 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
     const ref = cert.spec.issuerRef;
     const issuer = manifests.issuers.get(issuerKey(ref.kind, cert.metadata.namespace, ref.name));
     if (!issuer) continue; // spec/ already reported unknown issuers
-    const entry: PlannedCertificate = { certificate: cert, issuer, dependsOn: [] };
+    const chosen = selected.includes(cert);
+    const entry: PlannedCertificate = { certificate: cert, issuer, dependsOn: [], forced: Boolean(opts.force) && chosen };
     planned.set(cert, entry);
-    const where = { pos: cert.pos, path: 'spec.issuerRef' };
+    const where = { pos: cert.refs.issuerRef.pos, path: cert.refs.issuerRef.path };
     const spec = issuer.spec;
     if (spec.type === 'unsupported') {
       issues.push({ ...where, message: `${issuer.kind} ${issuer.metadata.name} is a ${spec.name} issuer: not supported yet: spec.${spec.name} (certctl supports acme, ca and selfSigned)` });
@@ -56,7 +64,7 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const exists = async (namespace: string, name: string): Promise<boolean> =>
         manifests.secrets.has(`${namespace}/${name}`) || producers.has(`${namespace}/${name}`) || Boolean(await store.readSecretData({ namespace, secretName: name }));
-      issues.push(...(await checkAcmeCertificate(cert, issuer, ns, exists)));
+      issues.push(...(await checkAcmeCertificate(cert, issuer, ns, exists, (name, expected) => wrongNamespaceHint(manifests, name, expected))));
     } else if (spec.type === 'ca') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const producer = producers.get(`${ns}/${spec.ca.secretName}`);
@@ -64,6 +72,13 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
       if (producer) {
         if (producer === cert) {
           issues.push({ ...where, message: `Certificate ${cert.metadata.name} is signed by ${issuer.kind} ${issuer.metadata.name}, whose CA Secret ${ns}/${spec.ca.secretName} is this Certificate's own Secret` });
+        } else if (!producer.spec.isCA) {
+          issues.push({
+            pos: producer.refs.secretName.pos,
+            path: 'spec.isCA',
+            message: `Certificate ${producer.metadata.namespace}/${producer.metadata.name} writes Secret ${ns}/${spec.ca.secretName}, the CA of ${issuer.kind} ${issuer.metadata.name}, but is not a CA`,
+            hint: 'set spec.isCA: true (and usages cert sign) on it',
+          });
         } else {
           entry.dependsOn.push(producer);
           queue.push(producer);
@@ -73,12 +88,52 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
           pos: spec.ca.pos,
           path: spec.ca.path,
           message: `Secret ${ns}/${spec.ca.secretName} not found: not in the inputs, not produced by any Certificate in them, and not in ${store.description} (referenced by ${issuer.kind} ${issuer.metadata.name}, used by Certificate ${cert.metadata.namespace}/${cert.metadata.name})`,
+          ...wrongNamespaceHint(manifests, spec.ca.secretName, ns),
         });
       }
     }
   }
   if (issues.length > 0) throw new SpecError(issues);
+  // A CA chosen by name brings the leaves it signs: if it is re-issued, they no longer verify
+  // against it and are re-issued in the same run (they are decided like any other, never forced).
+  if (selected.length < manifests.certificates.length) {
+    // Only for Certificates chosen (or brought in this way), not for CAs a chosen leaf needs.
+    const leads = new Set<CertificateResource>(selected);
+    for (let added = true; added; ) {
+      added = false;
+      for (const cert of manifests.certificates) {
+        if (planned.has(cert)) continue;
+        const issuer = manifests.issuers.get(issuerKey(cert.spec.issuerRef.kind, cert.metadata.namespace, cert.spec.issuerRef.name));
+        if (issuer?.spec.type !== 'ca') continue;
+        const producer = producers.get(`${secretNamespaceOf(issuer, opts.clusterResourceNamespace)}/${issuer.spec.ca.secretName}`);
+        if (!producer || producer === cert || !leads.has(producer)) continue;
+        planned.set(cert, { certificate: cert, issuer, dependsOn: [producer], forced: false });
+        leads.add(cert);
+        added = true;
+      }
+    }
+  }
   return orderByDependencies([...planned.values()]);
+}
+
+/** The Certificate of the inputs that writes each Secret (`namespace/name`). */
+export function producersOf(manifests: Manifests): Map<string, CertificateResource> {
+  const producers = new Map<string, CertificateResource>();
+  for (const c of manifests.certificates) producers.set(`${c.metadata.namespace}/${c.spec.secretName}`, c);
+  return producers;
+}
+
+/**
+ * The most common mistake with ClusterIssuers: the Secret is there, in another namespace than the
+ * one cert-manager (and certctl) reads a ClusterIssuer's Secrets from.
+ */
+export function wrongNamespaceHint(manifests: Manifests, name: string, expected: string): { hint?: string } {
+  const elsewhere = [...manifests.secrets.values(), ...manifests.certificates.map((c) => ({ metadata: { name: c.spec.secretName, namespace: c.metadata.namespace } }))]
+    .filter((s) => s.metadata.name === name && s.metadata.namespace !== expected)
+    .map((s) => s.metadata.namespace);
+  if (elsewhere.length === 0) return {};
+  const ns = [...new Set(elsewhere)].join(', ');
+  return { hint: `a Secret ${name} exists in namespace ${ns}; a ClusterIssuer reads its Secrets from --cluster-resource-namespace (now ${expected}), an Issuer from its own namespace` };
 }
 
 /** Topological order (stable: input order among independent certificates); a cycle is an input error. */
@@ -91,7 +146,7 @@ function orderByDependencies(entries: PlannedCertificate[]): PlannedCertificate[
     if (s === 'done') return;
     if (s === 'visiting') {
       const names = [...trail.slice(trail.indexOf(e)), e].map((x) => x.certificate.metadata.name).join(' -> ');
-      throw new SpecError([{ pos: e.certificate.pos, path: 'spec.issuerRef', message: `CA dependency cycle: ${names}` }]);
+      throw new SpecError([{ pos: e.certificate.refs.issuerRef.pos, path: 'spec.issuerRef', message: `CA dependency cycle: ${names}` }]);
     }
     state.set(e, 'visiting');
     for (const dep of e.dependsOn) {

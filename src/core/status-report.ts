@@ -1,8 +1,9 @@
 import { evaluate, readinessChain } from '../renewal/chains.js';
 import { renewalTime } from '../renewal/renewal-time.js';
-import type { CertificateResource } from '../spec/types.js';
+import type { Issuer } from '../issuers/issuer.js';
 import type { CertificateStore } from '../stores/store.js';
 import { gatherPolicyInput } from './gather.js';
+import type { PlannedCertificate } from './plan.js';
 
 /** One row of `certctl status`. */
 export interface CertificateStatusRow {
@@ -10,7 +11,7 @@ export interface CertificateStatusRow {
   namespace: string;
   secretName: string;
   ready: boolean;
-  /** `Ready`, or the first failing readiness check (DoesNotExist, Expired, RequestChanged, ...). */
+  /** `Ready`, or the first failing readiness check (DoesNotExist, Expired, RequestChanged, IssuerCAChanged, ...). */
   reason: string;
   message: string;
   notAfter?: string;
@@ -24,10 +25,19 @@ export interface CertificateStatusRow {
   location?: string;
 }
 
-/** Reads the store for each Certificate and says whether it is ready, as cert-manager's Ready condition. */
-export async function statusReport(certs: CertificateResource[], store: CertificateStore, now: Date): Promise<CertificateStatusRow[]> {
+/**
+ * Reads the store for each Certificate and says whether it is ready, as cert-manager's Ready
+ * condition, plus whether its issuer's CA still signed it. Contacts nothing but the store.
+ */
+export async function statusReport(
+  plan: PlannedCertificate[],
+  store: CertificateStore,
+  issuerFor: (entry: PlannedCertificate) => Promise<Issuer>,
+  now: Date,
+): Promise<CertificateStatusRow[]> {
   return Promise.all(
-    certs.map(async (cert) => {
+    plan.map(async (entry) => {
+      const cert = entry.certificate;
       const ref = cert.spec.issuerRef;
       const base = { name: cert.metadata.name, namespace: cert.metadata.namespace, secretName: cert.spec.secretName, issuer: `${ref.kind}/${ref.name}` };
       let stored;
@@ -37,9 +47,12 @@ export async function statusReport(certs: CertificateResource[], store: Certific
         return { ...base, ready: false, reason: 'StoreError', message: (err as Error).message };
       }
       const input = gatherPolicyInput(cert, stored, now, false);
+      const issuer = await issuerFor(entry).catch(() => undefined);
+      if (issuer?.currentCa) input.issuerCa = issuer.currentCa;
       const v = evaluate(readinessChain, input);
       const leaf = input.cert && !input.certError ? input.cert : undefined;
       const s = stored?.status;
+      const ariChosen = s?.issuer?.acme?.ari?.serial === leaf?.serialHex ? s?.issuer?.acme?.ari?.chosen : undefined;
       return {
         ...base,
         ready: !v,
@@ -47,7 +60,7 @@ export async function statusReport(certs: CertificateResource[], store: Certific
         message: v?.message ?? 'Certificate is up to date and has not expired',
         notAfter: leaf?.notAfter.toISOString(),
         daysLeft: leaf ? Math.floor((leaf.notAfter.getTime() - now.getTime()) / 86_400_000) : undefined,
-        renewalTime: leaf && !cert.spec.renewalDisabled ? (s?.ari?.chosen ?? renewalTime(leaf.notBefore, leaf.notAfter, cert.spec).toISOString()) : undefined,
+        renewalTime: leaf && !cert.spec.renewalDisabled ? (ariChosen || renewalTime(leaf.notBefore, leaf.notAfter, cert.spec).toISOString()) : undefined,
         revision: stored?.record?.revision,
         lastFailureTime: s?.lastFailureTime,
         lastFailureMessage: s?.lastFailureMessage,

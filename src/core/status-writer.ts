@@ -1,12 +1,12 @@
-import type { CertificateStatus, JournaledChallenge, PendingOrder } from '../stores/records.js';
+import type { CertificateStatus } from '../stores/records.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
-import type { ChallengeJournal } from '../issuers/issuer.js';
+import type { IssuerStateSlot } from '../issuers/issuer.js';
 
 /**
  * Keeps one Certificate's status and writes every change through the store, one write at a time
- * (challenges are journaled concurrently).
+ * (an issuer journals concurrent challenges). With `persist: false` (plan) changes stay in memory.
  */
-export class StatusWriter implements ChallengeJournal {
+export class StatusWriter {
   private current: CertificateStatus;
   private queue: Promise<void> = Promise.resolve();
 
@@ -14,6 +14,7 @@ export class StatusWriter implements ChallengeJournal {
     private readonly store: CertificateStore,
     private readonly target: SecretTarget,
     initial: CertificateStatus | undefined,
+    private readonly persist = true,
   ) {
     this.current = initial ?? { version: 1 };
   }
@@ -25,26 +26,24 @@ export class StatusWriter implements ChallengeJournal {
   /** Applies `change` and persists the result; resolves once written. */
   update(change: (s: CertificateStatus) => CertificateStatus): Promise<void> {
     const next = this.queue.then(async () => {
+      const before = this.current;
       this.current = change(this.current);
-      await this.store.writeStatus(this.target, this.current);
+      if (this.persist && JSON.stringify(before) !== JSON.stringify(this.current)) await this.store.writeStatus(this.target, this.current);
     });
     this.queue = next.catch(() => {});
     return next;
   }
 
-  setPendingOrder(o: PendingOrder | undefined): Promise<void> {
-    return this.update(({ pendingOrder: _old, ...rest }) => (o ? { ...rest, pendingOrder: o } : rest));
-  }
-
-  added(c: JournaledChallenge): Promise<void> {
-    return this.update((s) => ({ ...s, presentedChallenges: [...(s.presentedChallenges ?? []), c] }));
-  }
-
-  removed(c: JournaledChallenge): Promise<void> {
-    return this.update((s) => {
-      const rest = (s.presentedChallenges ?? []).filter((x) => !(x.fqdn === c.fqdn && x.value === c.value));
-      const { presentedChallenges: _dropped, ...others } = s;
-      return rest.length > 0 ? { ...others, presentedChallenges: rest } : others;
-    });
+  /** The issuer's part of the status, which only the issuer reads. */
+  issuerSlot(): IssuerStateSlot {
+    return {
+      get: () => this.current.issuer,
+      update: (change) =>
+        this.update((s) => {
+          const { issuer, ...rest } = s;
+          const next = change(issuer);
+          return next && Object.keys(next).length > 0 ? { ...rest, issuer: next } : rest;
+        }),
+    };
   }
 }

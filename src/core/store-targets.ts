@@ -1,6 +1,6 @@
 import type { Manifests } from '../spec/types.js';
 import type { SecretTarget } from '../stores/store.js';
-import { secretNamespaceOf } from './issuer-namespace.js';
+import { secretNamespaceOf } from '../issuers/registry.js';
 
 /**
  * Every Secret a run may write: each Certificate's Secret, and the ACME account key Secret of

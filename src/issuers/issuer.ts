@@ -1,34 +1,34 @@
 import type { KeyObject } from 'node:crypto';
 import type { ParsedCertificate } from '../pki/parse.js';
 import type { CertificateResource } from '../spec/types.js';
-import type { RenewalInfo } from './acme/ari-client.js';
-import type { JournaledChallenge, PendingOrder } from '../stores/records.js';
+import type { CertificateStatus } from '../stores/records.js';
 
 /** A progress note from an issuer, rendered by the CLI as a cert-manager-style event. */
-export type IssuerEvent = (reason: string, message: string) => void;
+export type IssuerEvent = (reason: string, message: string, level?: 'info' | 'warning' | 'debug') => void;
 
-/** Records DNS-01 values around provider calls, so a killed run's values are removed later. */
-export interface ChallengeJournal {
-  added(c: JournaledChallenge): Promise<void>;
-  removed(c: JournaledChallenge): Promise<void>;
-  /** Records an order about to be finalized (undefined: forget it). */
-  setPendingOrder(o: PendingOrder | undefined): Promise<void>;
+/** The issuer's own part of a certificate's status, read and written only by the issuer. */
+export interface IssuerStateSlot {
+  get(): CertificateStatus['issuer'];
+  /** Applies `change` and persists the result (in order with other status writes). */
+  update(change: (s: CertificateStatus['issuer']) => CertificateStatus['issuer']): Promise<void>;
 }
 
 export interface SignRequest {
   certificate: CertificateResource;
-  /** The certificate's private key (new, or reused under rotationPolicy Never). */
-  privateKey: KeyObject;
+  /**
+   * The certificate's private key: new (being generated while the order is set up) or reused
+   * under rotationPolicy Never. Await it only when the key is needed (the CSR at finalize).
+   */
+  privateKey: Promise<KeyObject>;
   now: Date;
   signal?: AbortSignal;
   event: IssuerEvent;
-  journal?: ChallengeJournal;
-  /** An order a killed run finalized; resume it instead of ordering again when it still fits. */
-  pendingOrder?: PendingOrder;
+  /** This certificate's issuer state: an ACME issuer journals DNS-01 values and pending orders here. */
+  state: IssuerStateSlot;
   /** Test hook: named steps where crash tests kill the process. */
   fault?: (point: string) => void;
-  /** ARI certificate id of the certificate being renewed, sent as `replaces` in newOrder. */
-  replaces?: string;
+  /** The certificate being replaced, if any (ACME sends its ARI id as `replaces`). */
+  replacing?: ParsedCertificate;
 }
 
 /** What cert-manager's issuers return: the chain for `tls.crt` and, when known, the CA for `ca.crt`. */
@@ -38,13 +38,49 @@ export interface SignedBundle {
   caPem?: string;
   /** Set when the chain was issued for another key than the request's (a resumed order). */
   privateKey?: KeyObject;
+  /** SHA-256 (hex) of the DER of the CA certificate that signed the leaf (`ca` issuer). */
+  issuerCaSha256?: string;
+  /** Runs once the bundle is safely stored (an ACME issuer forgets its pending order). */
+  afterWrite?: () => Promise<void>;
 }
 
-/** Turns a Certificate and its key into a signed chain. */
+/** The CA certificate an issuer signs with now (`ca` issuer), for the "issuer CA changed" check. */
+export interface CurrentCa {
+  sha256: string;
+  subjectKeyId?: string;
+  publicKey: KeyObject;
+  /** For messages: `Secret ns/name`. */
+  source: string;
+}
+
+/** When the CA wants a certificate renewed (ACME ARI), and until when that may wait. */
+export interface RenewalWindow {
+  /** The moment chosen in the CA's window. */
+  at: Date;
+  /** Renew at this run if `at` is not after this (the next scheduled run). */
+  renewBy: Date;
+  window: { start: Date; end: Date };
+  explanationURL?: string;
+}
+
+export interface RenewalWindowRequest {
+  now: Date;
+  /** When certctl is next expected to run (ARI: renew now if the chosen moment comes before). */
+  nextRunAt?: Date;
+  /** The renewal time from the certificate's lifetime, used when the CA gives no window. */
+  fallback: Date;
+  random: () => number;
+  event: IssuerEvent;
+  signal?: AbortSignal;
+}
+
+/** Turns a Certificate and its key into a signed chain, and knows what its CA expects of renewals. */
 export interface Issuer {
   sign(req: SignRequest): Promise<SignedBundle>;
-  /** ACME Renewal Information (RFC 9773) for an issued certificate; undefined when the CA has none. */
-  renewalInfo?(cert: ParsedCertificate, now: Date, signal?: AbortSignal): Promise<RenewalInfo | undefined>;
-  /** Removes DNS-01 values a killed run left behind; returns the problems. */
-  cleanupLeftovers?(leftovers: JournaledChallenge[], signal?: AbortSignal): Promise<string[]>;
+  /** Finishes what a killed run left behind (DNS-01 values still in DNS), before anything else happens to the certificate. */
+  recover?(state: IssuerStateSlot, event: IssuerEvent, signal?: AbortSignal): Promise<void>;
+  /** The CA's renewal window for an issued certificate (ACME ARI); undefined when the CA has none. */
+  renewalWindow?(leaf: ParsedCertificate, state: IssuerStateSlot, req: RenewalWindowRequest): Promise<RenewalWindow | undefined>;
+  /** The CA certificate leaves are signed with now (`ca` issuer). */
+  readonly currentCa?: CurrentCa;
 }

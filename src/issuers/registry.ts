@@ -1,64 +1,103 @@
-import { parsePrivateKey } from '../pki/keys.js';
-import { parseCertificateChain, type ParsedCertificate } from '../pki/parse.js';
-import type { Dns01Options } from '../dns/dns01-options.js';
+/**
+ * The issuers of one run: one per Issuer or ClusterIssuer resource, built on first use and shared
+ * by every Certificate that names it, with the ACME services (accounts, DNS, providers) shared by
+ * all ACME issuers of the run. Nothing here outlives the run.
+ */
+import { issuerKey } from '../spec/types.js';
 import type { IssuerResource } from '../spec/types.js';
-import { checkCaKeyPair, createCaIssuer } from './ca.js';
+import type { Dns01Options } from '../dns/dns01-options.js';
+import type { CommandRunner } from '../shared/command-runner.js';
+import { memo } from '../shared/memo.js';
+import { createCaIssuer, loadCaKeyPair } from './ca.js';
 import type { Issuer } from './issuer.js';
 import { createSelfSignedIssuer } from './self-signed.js';
+import { AcmeRunServices } from './acme/run-services.js';
 
 /** Looks up a Secret's data by namespace and name (inputs first, then the store). */
 export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string } | undefined>;
 
+/** What one issuer needs to reach its Secrets. */
 export interface IssuerDeps {
   secrets: SecretLookup;
   /** Stores a Secret certctl creates for an issuer (an ACME account key). */
   saveSecret: (namespace: string, name: string, data: Record<string, Buffer>) => Promise<void>;
   /** Namespace holding the Secrets of this issuer (its own, or the cluster resource namespace). */
   secretNamespace: string;
-  now: Date;
+}
+
+export interface RegistryOptions {
+  secrets: SecretLookup;
+  saveSecret: IssuerDeps['saveSecret'];
+  /** cert-manager's --cluster-resource-namespace: where a ClusterIssuer's Secrets are. */
+  clusterResourceNamespace: string;
+  clock: () => Date;
   dns01: Dns01Options;
-  /** The environment providers and hooks see (passed in by the CLI). */
+  /** The environment providers and credential chains see (passed in by the CLI). */
   env: Record<string, string | undefined>;
-  /** Per-run memo (ACME sessions by account), so many certificates share one account lookup. */
-  cache: Map<string, unknown>;
   /** Bound ServiceAccount tokens (Kubernetes TokenRequest), when certctl talks to a cluster. */
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
+  runCommand: CommandRunner;
+  debug: (message: string) => void;
 }
 
-/** Builds the signer for an Issuer or ClusterIssuer resource. */
-export async function createIssuer(resource: IssuerResource, deps: IssuerDeps): Promise<Issuer> {
-  const spec = resource.spec;
-  switch (spec.type) {
-    case 'selfSigned':
-      return createSelfSignedIssuer();
-    case 'ca': {
-      const found = await deps.secrets(deps.secretNamespace, spec.ca.secretName);
-      if (!found) throw new Error(`CA Secret ${deps.secretNamespace}/${spec.ca.secretName} not found`);
-      const crt = found.data['tls.crt']?.toString('utf8');
-      const keyPem = found.data['tls.key']?.toString('utf8');
-      if (!crt || !keyPem) throw new Error(`${found.source} must hold tls.crt and tls.key`);
-      const chain = dedupe([...parseCertificateChain(crt), ...(found.data['ca.crt'] ? parseCertificateChain(found.data['ca.crt'].toString('utf8')) : [])]);
-      const pair = { chain, key: parsePrivateKey(keyPem).key, source: found.source };
-      const problem = checkCaKeyPair(pair, deps.now);
-      if (problem) throw new Error(problem);
-      return createCaIssuer(pair);
-    }
-    case 'acme': {
-      const { createAcmeIssuer } = await import('./acme/acme-issuer.js');
-      return createAcmeIssuer(resource, spec.acme, deps);
-    }
-    default:
-      throw new Error(`${resource.kind} ${resource.metadata.name}: not supported yet: spec.${spec.name}`);
+/** The namespace an issuer's Secrets live in: its own for an Issuer, the cluster resource namespace for a ClusterIssuer. */
+export function secretNamespaceOf(issuer: IssuerResource, clusterResourceNamespace: string): string {
+  return issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : issuer.metadata.namespace;
+}
+
+export class IssuerRegistry {
+  private readonly issuers = new Map<string, Promise<Issuer>>();
+  private acme?: AcmeRunServices;
+
+  constructor(private readonly opts: RegistryOptions) {}
+
+  /** The issuer for `resource`; a `ca` issuer reads and checks its CA Secret here (throws CaSecretError). */
+  issuerFor(resource: IssuerResource): Promise<Issuer> {
+    return memo(this.issuers, this.keyOf(resource), () => this.create(resource));
   }
-}
 
-/** The CA's ca.crt usually repeats the top of tls.crt (a root's tls.crt and ca.crt are the same certificate). */
-function dedupe(chain: ParsedCertificate[]): ParsedCertificate[] {
-  const seen = new Set<string>();
-  return chain.filter((c) => {
-    const k = c.der.toString('base64');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  /**
+   * Forgets issuers built from the Secret `namespace/name`, which this run just rewrote (a CA
+   * re-issued before the leaves it signs): they are rebuilt from the new key pair.
+   */
+  secretWritten(namespace: string, name: string): void {
+    for (const key of [...this.issuers.keys()]) {
+      const [kind, , secret] = key.split('|');
+      if (kind === 'ca' && secret === `${namespace}/${name}`) this.issuers.delete(key);
+    }
+  }
+
+  /** Memo key; for `ca` issuers it names the CA Secret, so a rewrite of that Secret can drop it. */
+  private keyOf(r: IssuerResource): string {
+    const id = issuerKey(r.kind, r.metadata.namespace, r.metadata.name);
+    if (r.spec.type !== 'ca') return `other|${id}`;
+    return `ca|${id}|${secretNamespaceOf(r, this.opts.clusterResourceNamespace)}/${r.spec.ca.secretName}`;
+  }
+
+  private async create(resource: IssuerResource): Promise<Issuer> {
+    const spec = resource.spec;
+    const secretNamespace = secretNamespaceOf(resource, this.opts.clusterResourceNamespace);
+    switch (spec.type) {
+      case 'selfSigned':
+        return createSelfSignedIssuer(spec.selfSigned);
+      case 'ca': {
+        const found = await this.opts.secrets(secretNamespace, spec.ca.secretName);
+        if (!found) throw new Error(`CA Secret ${secretNamespace}/${spec.ca.secretName} not found`);
+        return createCaIssuer(loadCaKeyPair(found.data, found.source, this.opts.clock()), spec.ca);
+      }
+      case 'acme': {
+        const { createAcmeIssuer } = await import('./acme/acme-issuer.js');
+        this.acme ??= new AcmeRunServices({
+          dns01: this.opts.dns01,
+          env: this.opts.env,
+          serviceAccountToken: this.opts.serviceAccountToken,
+          runCommand: this.opts.runCommand,
+          debug: this.opts.debug,
+        });
+        return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, secretNamespace, services: this.acme });
+      }
+      default:
+        throw new Error(`${resource.kind} ${resource.metadata.name}: not supported yet: spec.${spec.name}`);
+    }
+  }
 }

@@ -16,8 +16,6 @@
  *   failed issuances (cert-manager's `status.failedIssuanceAttempts`), 0 after a success. A gauge,
  *   not a `_total` counter, because it resets on success; alert on `> 0` or `>= 3`.
  * - `certctl_certificate_last_failure_timestamp_seconds{...}` (gauge): the last failure, 0 if none.
- * - `certctl_certificate_failures_total{...}` (counter): failures ever recorded for the
- *   certificate, only when the caller keeps that count (it must not reset, or `increase()` lies).
  */
 
 export type ReadyCondition = 'True' | 'False' | 'Unknown';
@@ -36,8 +34,6 @@ export interface MetricCertificate {
   ready: ReadyCondition;
   failedIssuanceAttempts?: number;
   lastFailureTime?: Date;
-  /** Lifetime failure count, when persisted; omitted from the output otherwise. */
-  failuresTotal?: number;
 }
 
 /** The run that writes the file. */
@@ -74,7 +70,6 @@ export function renderMetrics(certs: readonly MetricCertificate[], run: MetricRu
   const ready = fam('certmanager_certificate_ready_status', 'gauge', 'The ready status of the certificate.');
   const attempts = fam('certctl_certificate_failed_issuance_attempts', 'gauge', 'Consecutive failed issuance attempts of the certificate; 0 after a success.');
   const lastFailure = fam('certctl_certificate_last_failure_timestamp_seconds', 'gauge', 'When issuing the certificate last failed, as a Unix Epoch Time; 0 if it has not.');
-  const failures = fam('certctl_certificate_failures_total', 'counter', 'Failed issuance attempts of the certificate since certctl started managing it.');
 
   for (const c of certs) {
     const base = certLabels(c);
@@ -85,7 +80,6 @@ export function renderMetrics(certs: readonly MetricCertificate[], run: MetricRu
     }
     attempts.samples.push({ labels: base, value: c.failedIssuanceAttempts ?? 0 });
     lastFailure.samples.push({ labels: base, value: epochSeconds(c.lastFailureTime) });
-    if (c.failuresTotal !== undefined) failures.samples.push({ labels: base, value: c.failuresTotal });
   }
 
   const runFams: Family[] = [
@@ -108,7 +102,7 @@ export function renderMetrics(certs: readonly MetricCertificate[], run: MetricRu
   }
 
   // As client_golang's registry: families without series are left out, the rest sorted by name.
-  const families = [expiry, renewal, ready, attempts, lastFailure, failures, ...runFams].filter((f) => f.samples.length > 0);
+  const families = [expiry, renewal, ready, attempts, lastFailure, ...runFams].filter((f) => f.samples.length > 0);
   families.sort((a, b) => compare(a.name, b.name));
   return families.map(renderFamily).join('');
 }

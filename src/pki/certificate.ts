@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { bitString, explicit, int, seq, time } from './der.js';
 import {
-  authorityKeyIdExt, basicConstraintsExt, extKeyUsageExt, keyIdentifier, keyUsageExt, subjectAltNameExt, subjectKeyIdExt,
+  authorityInfoAccessExt, authorityKeyIdExt, basicConstraintsExt, crlDistributionPointsExt, extKeyUsageExt, keyIdentifier, keyUsageExt, subjectAltNameExt,
+  subjectKeyIdExt,
 } from './extensions.js';
 import { publicKeyDer, samePublicKey } from './keys.js';
 import { encodeName } from './names.js';
@@ -35,6 +36,11 @@ export interface CertificateTemplate {
   serialNumber?: Buffer;
   /** cert-manager `spec.signatureAlgorithm`; default chosen from the signer key. */
   signatureAlgorithm?: SignatureAlgorithmName;
+  /** The issuer's `crlDistributionPoints` (cRLDistributionPoints extension). */
+  crlDistributionPoints?: string[];
+  /** The `ca` issuer's `ocspServers` and `issuingCertificateURLs` (authorityInfoAccess extension). */
+  ocspServers?: string[];
+  issuingCertificateURLs?: string[];
 }
 
 /** Who signs. Without `certificate` the result is self-signed by `privateKey`. */
@@ -90,7 +96,9 @@ export function buildCertificate(t: CertificateTemplate, signer: Signer): string
     extKeyUsageExt(extKeyUsage),
     subjectKeyIdExt(keyIdentifier(spki)),
     signer.certificate?.subjectKeyId ? authorityKeyIdExt(signer.certificate.subjectKeyId) : undefined,
+    authorityInfoAccessExt(t.ocspServers ?? [], t.issuingCertificateURLs ?? []),
     subjectAltNameExt(t, subject.length === 2),
+    crlDistributionPointsExt(t.crlDistributionPoints ?? []),
   ].filter((e): e is Buffer => e !== undefined);
 
   const tbs = seq(

@@ -7,7 +7,7 @@ import { bitString, bool, ia5, implicit, octetString, oid, readDer, seq, tlv, TA
 import type { DerNode } from './der.js';
 import { readBitString, readBoolean, readOctetString, readOid, readSmallInt, sequenceOf } from './der-values.js';
 import { formatIp, ipToSanBytes } from '../shared/ip.js';
-import { EXT } from './oids.js';
+import { ACCESS_METHOD, EXT } from './oids.js';
 import { EXT_KEY_USAGE_OIDS, keyUsageMask } from './usages.js';
 
 /** Subject alternative names as cert-manager spells them. */
@@ -21,6 +21,28 @@ export interface SubjectAltNames {
 /** One Extension; `critical` is omitted from the DER when false (DEFAULT FALSE). */
 export function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return critical ? seq(oid(id), bool(true), octetString(value)) : seq(oid(id), octetString(value));
+}
+
+/** A GeneralName uniformResourceIdentifier ([6] IA5String). */
+function uriName(uri: string): Buffer {
+  return implicit(6, ia5(uri));
+}
+
+/**
+ * cRLDistributionPoints as Go writes it for cert-manager's `crlDistributionPoints`: one
+ * DistributionPoint per URL, each a fullName with that URI.
+ */
+export function crlDistributionPointsExt(urls: readonly string[]): Buffer | undefined {
+  if (urls.length === 0) return undefined;
+  // distributionPoint [0] (explicit: it tags a CHOICE) holding fullName [0] IMPLICIT GeneralNames.
+  const point = (u: string): Buffer => seq(tlv(0, tlv(0, uriName(u), 'context', true), 'context', true));
+  return extension(EXT.crlDistributionPoints, false, seq(...urls.map(point)));
+}
+
+/** authorityInfoAccess: OCSP responders first, then CA issuer URLs, as Go orders them. */
+export function authorityInfoAccessExt(ocsp: readonly string[], caIssuers: readonly string[]): Buffer | undefined {
+  const entries = [...ocsp.map((u) => seq(oid(ACCESS_METHOD.ocsp), uriName(u))), ...caIssuers.map((u) => seq(oid(ACCESS_METHOD.caIssuers), uriName(u)))];
+  return entries.length === 0 ? undefined : extension(EXT.authorityInfoAccess, false, seq(...entries));
 }
 
 /** basicConstraints, always critical as Go/cert-manager write it; CA:FALSE is the empty SEQUENCE. */

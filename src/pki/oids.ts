@@ -10,6 +10,14 @@ export const EXT = {
   basicConstraints: '2.5.29.19',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
+  crlDistributionPoints: '2.5.29.31',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const;
+
+/** Access methods of the authorityInfoAccess extension (RFC 5280 §4.2.2.1). */
+export const ACCESS_METHOD = {
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  caIssuers: '1.3.6.1.5.5.7.48.2',
 } as const;
 
 /** PKCS#9 extensionRequest, the CSR attribute carrying requested extensions (RFC 2986). */

@@ -14,6 +14,7 @@ export const triggerChain: readonly Check[] = [
   checks.invalidKeyPair, // unreadable, or key and certificate do not belong together
   checks.incorrectCertificate, // written for another Certificate sharing the secretName
   checks.incorrectIssuer, // issuerRef now names another issuer
+  checks.issuerCaChanged, // the issuer's CA was re-issued or rotated since
   checks.privateKeyMismatchesSpec, // key algorithm, size or encoding changed
   checks.requestChanged, // names, subject, usages, duration... changed
   checks.expired, // past notAfter

@@ -51,6 +51,28 @@ export const incorrectIssuer: Check = (i) => {
   return undefined;
 };
 
+/**
+ * cert-manager leaves a leaf alone when its CA is re-issued, and the leaf then fails to verify
+ * against the CA clients are given; certctl re-issues it. The record names the CA certificate that
+ * signed it; a Secret without one (adopted) is judged by its authority key id, else its signature.
+ */
+export const issuerCaChanged: Check = (i) => {
+  const ca = i.issuerCa;
+  if (!ca || !i.cert) return undefined;
+  const changed = (why: string): Violation => ({ reason: Reason.IssuerCAChanged, message: `Issuing certificate as its issuer's CA changed: ${why} (${ca.source})` });
+  const signedBy = i.record?.issuerCaSha256;
+  if (signedBy) return signedBy === ca.sha256 ? undefined : changed('it was signed by another CA certificate than the one in the CA Secret now');
+  const aki = i.cert.authorityKeyId?.toString('hex');
+  if (aki && ca.subjectKeyId) return aki === ca.subjectKeyId ? undefined : changed(`its authority key id ${aki} is not the CA's subject key id ${ca.subjectKeyId}`);
+  let verifies = false;
+  try {
+    verifies = i.cert.x509.verify(ca.publicKey);
+  } catch {
+    verifies = false;
+  }
+  return verifies ? undefined : changed("its signature does not verify with the CA's key");
+};
+
 export const incorrectCertificate: Check = (i) => {
   const owner = i.record?.certificateName ?? i.secretAnnotations?.['cert-manager.io/certificate-name'];
   if (owner !== undefined && owner !== i.certificateName) {

@@ -14,6 +14,8 @@ export interface PolicyInput {
   certificateName: string;
   /** What the Certificate spec asks for now. */
   desired: IssuedSpec;
+  /** A short hash of `desired`: failures recorded for another spec do not hold a retry back. */
+  desiredHash: string;
   renewBeforeMs?: number;
   renewBeforePercentage?: number;
   renewalDisabled: boolean;
@@ -36,4 +38,9 @@ export interface PolicyInput {
    * renewBefore-derived time; `renewBy` is the latest acceptable moment (the next scheduled run).
    */
   ari?: { at: Date; renewBy: Date };
+  /**
+   * The CA certificate the Certificate's issuer signs with now (`ca` issuer): a certificate signed
+   * by another CA (the CA was re-issued or rotated) no longer chains to what clients trust.
+   */
+  issuerCa?: { sha256: string; subjectKeyId?: string; publicKey: KeyObject; source: string };
 }

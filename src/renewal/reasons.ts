@@ -10,6 +10,8 @@ export const Reason = {
   InvalidCertificate: 'InvalidCertificate',
   IncorrectIssuer: 'IncorrectIssuer',
   IncorrectCertificate: 'IncorrectCertificate',
+  /** certctl: the issuer's CA certificate is no longer the one that signed this certificate. */
+  IssuerCAChanged: 'IssuerCAChanged',
   SecretMismatch: 'SecretMismatch',
   RequestChanged: 'RequestChanged',
   Expired: 'Expired',

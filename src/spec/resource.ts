@@ -7,7 +7,6 @@ import type { ParsedNode, YAMLMap } from 'yaml';
 import { childPath, fail, keyString, nodePos, readMap, typeError } from './cursor.js';
 import type { Cur } from './cursor.js';
 import { CERTIFICATE_FIELDS, readCertificateSpec } from './validate-certificate.js';
-import type { CertificateRefs } from './validate-certificate.js';
 import { readIssuerSpec } from './validate-issuer.js';
 import { editDistance } from './suggest.js';
 import { readMetadata } from './validate-meta.js';
@@ -16,7 +15,7 @@ import type { CertificateResource, IssuerResource, SecretResource } from './type
 
 /** What loading found; `refs` keeps positions that the public types do not carry. */
 export interface Collected {
-  certificates: Array<{ resource: CertificateResource; refs: CertificateRefs; clean: boolean }>;
+  certificates: Array<{ resource: CertificateResource; refs: CertificateResource['refs']; clean: boolean }>;
   issuers: Array<{ resource: IssuerResource; clean: boolean }>;
   secrets: Array<{ resource: SecretResource; clean: boolean }>;
   notes: string[];
@@ -118,7 +117,7 @@ export function loadResource(root: Cur, out: Collected, opts: ResourceOptions): 
     const spec = specCur && readMap(specCur, CERTIFICATE_FIELDS);
     if (!spec) return;
     const { spec: certSpec, refs } = readCertificateSpec(spec, out.notes);
-    out.certificates.push({ resource: { kind: 'Certificate', metadata, spec: certSpec, pos: root.pos }, refs, clean: clean() });
+    out.certificates.push({ resource: { kind: 'Certificate', metadata, spec: certSpec, pos: root.pos, refs }, refs, clean: clean() });
     return;
   }
   const config = specCur && readIssuerSpec(specCur);

@@ -18,6 +18,12 @@ export interface Source {
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
+/**
+ * All inputs of one run together: each file is capped at 1 MiB, and this keeps a directory of a
+ * thousand of them (or a glob gone wrong) from taking gigabytes of memory to parse.
+ */
+export const MAX_TOTAL_INPUT_BYTES = 16 * 1024 * 1024;
+
 function issue(file: string, message: string): SpecIssue {
   return { pos: { file, line: 1, col: 1 }, path: '', message };
 }
@@ -85,12 +91,22 @@ async function listDirectory(dir: string): Promise<string[]> {
  * caller's job: read it and call `decodeSource('<stdin>', bytes)`. All problems are collected
  * and thrown as one SpecError, each at line 1, column 1 of the file concerned.
  */
-export async function readSources(paths: string[]): Promise<Source[]> {
+export async function readSources(paths: string[], alreadyRead = 0): Promise<Source[]> {
   const sources: Source[] = [];
   const issues: SpecIssue[] = [];
+  let total = alreadyRead;
+  let capped = false;
   const readOne = async (path: string): Promise<void> => {
+    if (capped) return;
     try {
-      sources.push(await readFileCapped(path));
+      const source = await readFileCapped(path);
+      total += Buffer.byteLength(source.text);
+      if (total > MAX_TOTAL_INPUT_BYTES) {
+        capped = true;
+        issues.push(issue(path, `the inputs together exceed ${MAX_TOTAL_INPUT_BYTES / 1024 / 1024} MiB; split the run (for example one directory per run)`));
+        return;
+      }
+      sources.push(source);
     } catch (err) {
       if (err instanceof SpecError) issues.push(...err.issues);
       else issues.push(issue(path, describeError(err)));

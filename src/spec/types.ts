@@ -106,44 +106,27 @@ export interface SelfSignedIssuerSpec {
   crlDistributionPoints: string[];
 }
 
-export interface Rfc2136Config {
-  kind: 'rfc2136';
-  nameserver: string;
-  tsigKeyName?: string;
-  tsigAlgorithm: 'HMACMD5' | 'HMACSHA1' | 'HMACSHA256' | 'HMACSHA512';
-  tsigSecretSecretRef?: SecretKeySelector;
-  protocol: 'UDP' | 'TCP';
+/**
+ * A `dns01` provider certctl implements, configured: `provider` names its descriptor in
+ * src/providers/catalog.ts, and only that descriptor reads `config`.
+ */
+export interface ConfiguredProvider {
+  kind: 'provider';
+  provider: string;
+  config: unknown;
+  /** Secrets the config refers to, each checked to exist before anything is ordered. */
+  secretRefs: SecretKeySelector[];
 }
 
-export interface Route53Config {
-  kind: 'route53';
-  region?: string;
-  hostedZoneID?: string;
-  accessKeyID?: string;
-  accessKeyIDSecretRef?: SecretKeySelector;
-  secretAccessKeySecretRef?: SecretKeySelector;
-  role?: string;
-  serviceAccountRef?: { name: string; audiences: string[] };
-}
-
-/** `dns01.webhook`: certctl's extension point (exec hook, AliDNS). `config` is free-form. */
-export interface WebhookConfig {
-  kind: 'webhook';
-  groupName: string;
-  solverName: string;
-  config: Record<string, unknown>;
-  /** Field path of `config`, for errors about its contents. */
-  configPath: string;
-  configPos: SourcePos;
-}
-
-/** A provider cert-manager knows and certctl does not implement yet (cloudflare, azureDNS, ...). */
+/** A provider certctl does not implement (cert-manager's cloudflare, an unknown webhook): selecting it is an error. */
 export interface UnsupportedProvider {
   kind: 'unsupported';
+  /** `dns01.cloudflare`, `dns01.webhook (solverName "x")`. */
   name: string;
+  message: string;
 }
 
-export type Dns01Provider = Rfc2136Config | Route53Config | WebhookConfig | UnsupportedProvider;
+export type Dns01Provider = ConfiguredProvider | UnsupportedProvider;
 
 export interface SolverSelector {
   matchLabels?: Record<string, string>;
@@ -193,11 +176,26 @@ export interface IssuerResource {
   pos: SourcePos;
 }
 
+/** Where a field of a document is, for messages about it. */
+export interface FieldRef {
+  pos: SourcePos;
+  path: string;
+}
+
+/** Positions of the Certificate fields that later checks (planning, solver selection) point at. */
+export interface CertificateRefs {
+  issuerRef: FieldRef;
+  secretName: FieldRef;
+  /** By normalised name. */
+  dnsNames: Map<string, FieldRef>;
+}
+
 export interface CertificateResource {
   kind: 'Certificate';
   metadata: ObjectMeta;
   spec: CertificateSpec;
   pos: SourcePos;
+  refs: CertificateRefs;
 }
 
 export interface SecretResource {

@@ -10,7 +10,7 @@ import { readLifetime } from './validate-lifetime.js';
 import { readAnnotations, readLabels, reqName } from './validate-meta.js';
 import { checkEmail, checkUri, normalizeDnsName, normalizeIp } from './san.js';
 import type { Checked } from './san.js';
-import type { CertificateSpec, IssuerRef, SecretTemplate, X509Subject } from './types.js';
+import type { CertificateRefs, CertificateSpec, FieldRef, IssuerRef, SecretTemplate, X509Subject } from './types.js';
 
 export const CERTIFICATE_FIELDS = [
   'secretName',
@@ -42,23 +42,38 @@ export const CERTIFICATE_FIELDS = [
 const SUBJECT_LISTS = ['organizations', 'countries', 'organizationalUnits', 'localities', 'provinces', 'streetAddresses', 'postalCodes'] as const;
 
 /** Positions the cross-document checks need; kept out of the public types. */
-export interface CertificateRefs {
-  issuerRef: { pos: Cur['keyPos']; path: string };
-  secretName: { pos: Cur['pos']; path: string };
-}
+/** More duplicate notes would only bury the rest of the output. */
+const MAX_DUPLICATE_NOTES = 20;
 
 /** Reads a list of SANs through `check`, de-duplicating after normalisation (notes say so). */
-function readSans(spec: MapReader, field: string, check: (s: string) => Checked, notes: string[]): string[] {
-  const out: string[] = [];
+/** Reads a SAN list, normalised and de-duplicated (linear: a Set, not a list search), with each name's position. */
+function readSans(spec: MapReader, field: string, check: (s: string) => Checked, notes: string[], where?: Map<string, FieldRef>): string[] {
+  const seen = new Set<string>();
+  let duplicates = 0;
   for (const item of spec.list(field) ?? []) {
     const raw = readString(item);
     if (raw === undefined) continue;
     const r = check(raw);
     if (!r.ok) fail(item, r.message, r.hint);
-    else if (out.includes(r.value)) notes.push(`${item.pos.file}:${item.pos.line}:${item.pos.col}: ${item.path}: duplicate ${JSON.stringify(r.value)} removed`);
-    else out.push(r.value);
+    else if (seen.has(r.value)) {
+      if (++duplicates <= MAX_DUPLICATE_NOTES) notes.push(`${item.pos.file}:${item.pos.line}:${item.pos.col}: ${item.path}: duplicate ${JSON.stringify(r.value)} removed`);
+    } else {
+      seen.add(r.value);
+      where?.set(r.value, { pos: item.pos, path: item.path });
+    }
   }
-  return out;
+  if (duplicates > MAX_DUPLICATE_NOTES) notes.push(`${spec.path}.${field}: ${duplicates - MAX_DUPLICATE_NOTES} more duplicates removed`);
+  return [...seen];
+}
+
+/** C0 and C1 control characters (NUL, newlines, escapes) have no place in a certificate subject. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function checkText(cur: Cur, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = CONTROL.exec(value);
+  if (m) return fail(cur, `contains the control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`, 'subject fields must be printable text');
+  return value;
 }
 
 function readSubject(spec: MapReader): X509Subject {
@@ -73,8 +88,12 @@ function readSubject(spec: MapReader): X509Subject {
     postalCodes: [],
   };
   if (!m) return subject;
-  for (const f of SUBJECT_LISTS) subject[f] = m.strList(f) ?? [];
-  const serial = m.str('serialNumber');
+  for (const f of SUBJECT_LISTS) {
+    const items = m.list(f) ?? [];
+    subject[f] = items.map((item) => checkText(item, readString(item))).filter((v): v is string => v !== undefined);
+  }
+  const serialCur = m.get('serialNumber');
+  const serial = serialCur && checkText(serialCur, readString(serialCur));
   if (serial !== undefined) subject.serialNumber = serial;
   return subject;
 }
@@ -164,12 +183,13 @@ export function readCertificateSpec(spec: MapReader, notes: string[]): Certifica
   const secretNameCur = spec.get('secretName');
   const secretName = reqName(spec, 'secretName') ?? '';
   const commonNameCur = spec.get('commonName');
-  const commonName = spec.str('commonName');
+  const commonName = commonNameCur && checkText(commonNameCur, readString(commonNameCur));
   if (commonNameCur && commonName !== undefined && Buffer.byteLength(commonName) > 64) {
     // The webhook measures Go len(), i.e. bytes; X.509's ub-common-name is 64 as well.
     fail(commonNameCur, `must be at most 64 bytes long, got ${Buffer.byteLength(commonName)}`, 'put long names in dnsNames; the common name is optional');
   }
-  const dnsNames = readSans(spec, 'dnsNames', normalizeDnsName, notes);
+  const dnsNamePositions = new Map<string, FieldRef>();
+  const dnsNames = readSans(spec, 'dnsNames', normalizeDnsName, notes, dnsNamePositions);
   const ipAddresses = readSans(spec, 'ipAddresses', normalizeIp, notes);
   const uris = readSans(spec, 'uris', checkUri, notes);
   const emailAddresses = readSans(spec, 'emailAddresses', checkEmail, notes);
@@ -202,6 +222,7 @@ export function readCertificateSpec(spec: MapReader, notes: string[]): Certifica
   const refs: CertificateRefs = {
     issuerRef: { pos: issuerRefCur?.keyPos ?? spec.cur.pos, path: issuerRefCur?.path ?? `${spec.path}.issuerRef` },
     secretName: { pos: secretNameCur?.pos ?? spec.cur.pos, path: secretNameCur?.path ?? `${spec.path}.secretName` },
+    dnsNames: dnsNamePositions,
   };
   return { spec: result, refs };
 }

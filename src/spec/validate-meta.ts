@@ -70,7 +70,10 @@ export function readAnnotations(cur: Cur): Record<string, string> {
 export interface MetaOptions {
   /** ClusterIssuers have no namespace; a written one is ignored, as the API server does. */
   namespaced: boolean;
-  /** `--namespace`: replaces the namespace of every namespaced resource. */
+  /**
+   * `--namespace`: the namespace of resources that name none. A resource that names another one is
+   * an error, as with kubectl: silently moving it could write its Secret where nobody looks.
+   */
   namespaceOverride?: string;
 }
 
@@ -83,11 +86,14 @@ export function readMetadata(root: MapReader, opts: MetaOptions): ObjectMeta {
   meta.name = reqName(m, 'name') ?? '';
   const nsCur = m.get('namespace');
   const ns = nsCur && readString(nsCur);
-  if (nsCur && ns !== undefined && opts.namespaced && opts.namespaceOverride === undefined) {
+  if (nsCur && ns !== undefined && opts.namespaced) {
     const problem = checkLabelName(ns);
     if (problem) fail(nsCur, problem.message, problem.hint);
+    else if (opts.namespaceOverride !== undefined && ns !== opts.namespaceOverride) {
+      fail(nsCur, `the namespace ${JSON.stringify(ns)} does not match --namespace ${JSON.stringify(opts.namespaceOverride)}`, `pass --namespace ${ns}, or remove metadata.namespace to let --namespace choose`);
+    }
   }
-  if (opts.namespaced) meta.namespace = opts.namespaceOverride ?? ns ?? 'default';
+  if (opts.namespaced) meta.namespace = ns || opts.namespaceOverride || 'default';
   const labels = m.get('labels');
   if (labels) meta.labels = readLabels(labels);
   const annotations = m.get('annotations');

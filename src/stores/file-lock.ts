@@ -36,10 +36,12 @@ export interface FileLockOptions {
   now?: () => Date;
   /** How often a waiting acquirer looks again (default 100 ms). */
   pollMs?: number;
+  /**
+   * Tokens this process holds, shared by every FileLock of the process (the CLI makes one set per
+   * process): a lock with our pid and a token not in it is a dead predecessor's.
+   */
+  heldTokens?: Set<string>;
 }
-
-/** Tokens this process holds, across FileLock instances: a lock with our pid and another token is a dead predecessor's. */
-const heldTokens = new Set<string>();
 
 type ReadResult = { kind: 'info'; info: LockInfo } | { kind: 'missing' } | { kind: 'unreadable'; why: string };
 
@@ -77,8 +79,10 @@ export class FileLock implements StoreLock {
   readonly path: string;
   private readonly now: () => Date;
   private readonly pollMs: number;
+  private readonly heldTokens: Set<string>;
 
   constructor(private readonly opts: FileLockOptions) {
+    this.heldTokens = opts.heldTokens ?? new Set();
     this.path = join(opts.root, LOCK_FILE);
     this.now = opts.now ?? (() => new Date());
     this.pollMs = opts.pollMs ?? 100;
@@ -120,7 +124,9 @@ export class FileLock implements StoreLock {
     if (cur.kind === 'unreadable') return `unknown (${this.path} is unreadable: ${cur.why}; remove it if no certctl is running)`;
     const i = cur.info;
     const stale = this.isStale(i) ? ', no longer running: the next run takes the lock over' : '';
-    return `${i.holder} (pid ${i.pid} on ${i.hostname}, since ${i.startedAt}${stale})`;
+    // Older certctl versions put the pid and host into `holder` already.
+    const holder = i.holder.replace(/ \(pid \d+ on [^)]*\)$/, '');
+    return `${holder} (pid ${i.pid} on ${i.hostname}, since ${i.startedAt}${stale})`;
   }
 
   private async tryAcquire(info: LockInfo): Promise<boolean> {
@@ -130,14 +136,14 @@ export class FileLock implements StoreLock {
     const tmp = this.tempName(info.token);
     // Registered before the file can be seen, so that another FileLock in this process never
     // mistakes it for a dead predecessor's (same pid, unknown token).
-    heldTokens.add(info.token);
+    this.heldTokens.add(info.token);
     let acquired = false;
     try {
       await createNew(tmp, info);
       acquired = await this.attempt(tmp, info);
       return acquired;
     } finally {
-      if (!acquired) heldTokens.delete(info.token);
+      if (!acquired) this.heldTokens.delete(info.token);
       await rm(tmp, { force: true });
     }
   }
@@ -183,18 +189,18 @@ export class FileLock implements StoreLock {
   }
 
   private async release(token: string): Promise<void> {
-    if (!heldTokens.has(token)) return;
+    if (!this.heldTokens.has(token)) return;
     const cur = await this.read(this.path);
     // Only our own: if someone removed it by hand and another run took it since, it is theirs.
     if (cur.kind === 'info' && cur.info.token === token) await rm(this.path, { force: true });
     // Forgotten only once the file is gone: until then it must still look alive to this process.
-    heldTokens.delete(token);
+    this.heldTokens.delete(token);
   }
 
   private isStale(i: LockInfo): boolean {
     if (i.hostname !== this.opts.hostname) return false;
     if (this.opts.bootId && i.bootId && i.bootId !== this.opts.bootId) return true;
-    if (i.pid === this.opts.pid) return !heldTokens.has(i.token);
+    if (i.pid === this.opts.pid) return !this.heldTokens.has(i.token);
     return !this.opts.isAlive(i.pid);
   }
 

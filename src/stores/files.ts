@@ -1,8 +1,9 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants, closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CertificateStore, SecretTarget, StoredCertificate, TlsData, WriteResult } from './store.js';
+import { normalizeStatus } from './records.js';
 import type { CertificateRecord, CertificateStatus } from './records.js';
 import { createFile, replaceFile, replaceSymlink, syncDir, type FaultHook } from './fs-atomic.js';
 import { assertSafeSegment, StoreError } from './store-error.js';
@@ -13,6 +14,10 @@ const DATA_LINK = '..data';
 const RECORD_FILE = 'certctl.json';
 const STATUS_FILE = '.certctl-status.json';
 const VERSION_PREFIX = '..';
+/** A version directory newer than `..data` is another writer's work in progress unless this old. */
+const ABANDONED_VERSION_MS = 10 * 60_000;
+/** `replaceFile` and `replaceSymlink` write `.<name>.tmp-<hex>` first. */
+const TEMP_FILE = /^\..+\.tmp-[0-9a-f]+$/;
 
 export interface FileStoreOptions {
   /** Root directory; material lives in `<root>/<namespace>/<secretName>/`. */
@@ -107,8 +112,13 @@ export class FileStore implements CertificateStore {
     await replaceSymlink(join(dir, DATA_LINK), version);
     await syncDir(dir);
     this.fault('files:data-switched');
+    if (!lstatSync(versionDir, { throwIfNoEntry: false })?.isDirectory()) {
+      // Only a writer that ignores the store lock can get here: it pruned our version in between.
+      const restored = await this.restoreNewest(dir);
+      throw new StoreError(`another process changed ${dir} while certctl wrote it${restored ? ` (restored ${restored})` : ''}; nothing was lost, run again`);
+    }
     await this.linkKeys(dir, Object.keys(files));
-    await this.pruneVersions(dir, version);
+    await this.pruneVersions(dir);
     return dir;
   }
 
@@ -127,11 +137,106 @@ export class FileStore implements CertificateStore {
     await syncDir(dir);
   }
 
-  /** Removes version directories other than the current one (left by this or a crashed run). */
-  private async pruneVersions(dir: string, current: string): Promise<void> {
+  /**
+   * Removes version directories older than the one `..data` points to now (read again here, not
+   * remembered: another writer may have switched it), and newer ones only once abandoned. The
+   * current version is never removed, whoever wrote it. Returns what was removed.
+   */
+  private async pruneVersions(dir: string): Promise<string[]> {
+    const current = await this.currentVersion(dir);
+    if (!current || !isVersionDir(current)) return [];
+    const removed: string[] = [];
     for (const entry of await readdir(dir)) {
-      if (entry === current || entry === DATA_LINK || !isVersionDir(entry)) continue;
+      if (entry === current || !isVersionDir(entry)) continue;
+      if (entry > current) {
+        const st = await lstat(join(dir, entry)).catch(() => undefined);
+        if (!st || this.clock().getTime() - st.mtimeMs < ABANDONED_VERSION_MS) continue;
+      }
       await rm(join(dir, entry), { recursive: true, force: true });
+      removed.push(entry);
+    }
+    return removed;
+  }
+
+  /**
+   * Repairs one Secret directory under the store lock: a `..data` that dangles (or points at an
+   * incomplete version) is pointed back at the newest complete version, or removed when there is
+   * none (the certificate is then missing and issued again); data-key links are made to match;
+   * abandoned versions and temporary files go. Returns one line per repair.
+   */
+  async repair(target: SecretTarget): Promise<string[]> {
+    const dir = this.dirFor(target);
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) return [];
+    const done: string[] = [];
+    for (const entry of await readdir(dir)) {
+      if (!TEMP_FILE.test(entry)) continue;
+      await rm(join(dir, entry), { force: true, recursive: true });
+      done.push(`removed the temporary file ${entry} a killed run left`);
+    }
+    const current = await this.currentVersion(dir);
+    if (current !== undefined && (!isVersionDir(current) || !(await this.isComplete(join(dir, current))))) {
+      const restored = await this.restoreNewest(dir, current);
+      done.push(
+        restored
+          ? `${DATA_LINK} pointed to ${isVersionDir(current) ? `the missing or incomplete version ${current}` : current}; restored the newest complete version ${restored}`
+          : `${DATA_LINK} pointed to a missing version (${current}) and no complete version is left; the certificate will be issued again`,
+      );
+    }
+    const version = await this.currentVersion(dir);
+    const keys = version ? readdirSync(join(dir, version)).filter((k) => k !== RECORD_FILE) : [];
+    const links: string[] = [];
+    for (const e of await readdir(dir)) {
+      if (!e.startsWith('.') && (await readlink(join(dir, e)).catch(() => undefined)) === `${DATA_LINK}/${e}`) links.push(e);
+    }
+    const wrong = [...keys.filter((k) => !links.includes(k)), ...links.filter((l) => !keys.includes(l))];
+    if (wrong.length > 0) {
+      await this.linkKeys(dir, keys);
+      done.push(`relinked ${wrong.join(', ')} to ${DATA_LINK}`);
+    }
+    const pruned = await this.pruneVersions(dir);
+    if (pruned.length > 0) done.push(`removed ${pruned.length} old or partial version director${pruned.length === 1 ? 'y' : 'ies'} (${pruned.join(', ')})`);
+    return done;
+  }
+
+  /**
+   * Points `..data` at the newest complete version directory other than `except`; removes `..data`
+   * when there is none. Returns the version restored.
+   */
+  private async restoreNewest(dir: string, except?: string): Promise<string | undefined> {
+    const versions = (await readdir(dir)).filter((e) => isVersionDir(e) && e !== except).sort().reverse();
+    for (const v of versions) {
+      if (!(await this.isComplete(join(dir, v)))) continue;
+      await replaceSymlink(join(dir, DATA_LINK), v);
+      await syncDir(dir);
+      return v;
+    }
+    await rm(join(dir, DATA_LINK), { force: true });
+    for (const entry of await readdir(dir)) {
+      const link = await readlink(join(dir, entry)).catch(() => undefined);
+      if (link?.startsWith(`${DATA_LINK}/`)) await rm(join(dir, entry), { force: true });
+    }
+    await syncDir(dir);
+    return undefined;
+  }
+
+  /**
+   * A version is complete when everything it was meant to hold is there: a certificate version
+   * has its record (written last, after the key pair, which must match); an opaque Secret's
+   * version (an account key) any data at all.
+   */
+  private async isComplete(versionDir: string): Promise<boolean> {
+    const st = lstatSync(versionDir, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) return false;
+    const entries = readdirSync(versionDir);
+    if (!entries.includes(RECORD_FILE)) return entries.length > 0 && !entries.includes('tls.crt');
+    if (!entries.includes('tls.crt') || !entries.includes('tls.key')) return false;
+    try {
+      const { X509Certificate, createPrivateKey } = await import('node:crypto');
+      const cert = new X509Certificate(readRegularFile(join(versionDir, 'tls.crt')));
+      return cert.checkPrivateKey(createPrivateKey(readRegularFile(join(versionDir, 'tls.key'))));
+    } catch {
+      return false;
     }
   }
 
@@ -146,22 +251,31 @@ export class FileStore implements CertificateStore {
     return readlinkOrUndefined(join(dir, DATA_LINK));
   }
 
+  /**
+   * The data keys of the current version, or undefined when there is none (never written, or
+   * `..data` dangles after a crash or a foreign process: the next writing run repairs it). A
+   * symlink where a version directory or a data file should be is refused: it could point anywhere.
+   */
   private async readDataKeys(dir: string): Promise<Record<string, Buffer> | undefined> {
     const version = await this.currentVersion(dir);
     if (!version) return undefined;
     if (!isVersionDir(version)) throw new StoreError(`${dir}/${DATA_LINK} points outside the store (${version}); refusing to use it`);
+    const versionDir = join(dir, version);
+    const st = lstatSync(versionDir, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    if (!st.isDirectory()) throw new StoreError(`${versionDir} is not a directory (a symlink or file is in the way); refusing to use it`);
     // Synchronous on purpose: renew reads thousands of tiny files, and the thread-pool round
     // trips of the async calls cost more than the reads themselves.
     const out: Record<string, Buffer> = {};
-    for (const entry of readdirSync(join(dir, version))) {
+    for (const entry of readdirSync(versionDir)) {
       if (entry === RECORD_FILE) continue;
-      out[entry] = readFileSync(join(dir, version, entry));
+      out[entry] = readRegularFile(join(versionDir, entry));
     }
     return out;
   }
 
   private async readStatus(dir: string): Promise<CertificateStatus | undefined> {
-    return readJson<CertificateStatus>(join(dir, STATUS_FILE));
+    return normalizeStatus(await readJson<CertificateStatus>(join(dir, STATUS_FILE)));
   }
 
   /**
@@ -229,6 +343,23 @@ function assertSafeKey(key: string): void {
   }
 }
 
+/** Reads a file that must be a regular file: a symlink (O_NOFOLLOW) or a FIFO is refused. */
+function readRegularFile(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new StoreError(`${path} is a symlink, not a file certctl wrote; refusing to read it`);
+    throw err;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new StoreError(`${path} is not a regular file; refusing to read it`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readlinkOrUndefined(path: string): string | undefined {
   try {
     return readlinkSync(path);
@@ -240,9 +371,11 @@ function readlinkOrUndefined(path: string): string | undefined {
 async function readJson<T>(path: string): Promise<T | undefined> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+    text = readRegularFile(path).toString('utf8');
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
   try {
     return JSON.parse(text) as T;

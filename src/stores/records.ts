@@ -35,6 +35,11 @@ export interface CertificateRecord {
    * belong together and to have the recorded key type, so renew need not parse the key again.
    */
   tlsSha256?: { crt: string; key: string };
+  /**
+   * SHA-256 (hex) of the DER of the CA certificate that signed it (`ca` issuer). When the Issuer's
+   * CA is no longer that certificate (re-issued, rotated), the certificate is due.
+   */
+  issuerCaSha256?: string;
   /** The Secret metadata cert-manager would write (its annotations and the secretTemplate). */
   secret: { annotations: Record<string, string>; labels: Record<string, string> };
 }
@@ -51,17 +56,35 @@ export interface CertificateStatus {
   failedSpecHash?: string;
   /** A certificate was written and its deploy hook has not completed yet (runs on the next run). */
   deployPending?: boolean;
+  /**
+   * The issuer's own state for this certificate; the core never reads inside it. The ACME issuer
+   * keeps its {@link AcmeState} here. Holds private keys at times: stores keep the status private.
+   */
+  issuer?: { acme?: AcmeState };
+}
+
+/** What the ACME issuer remembers about one certificate between runs. */
+export interface AcmeState {
   /** ACME Renewal Information last fetched for the current certificate (RFC 9773). */
   ari?: AriState;
   /**
    * An ACME order finalized but not yet stored (recorded before finalize). The next run resumes
    * it and downloads the certificate instead of ordering again: each duplicate order costs one
-   * of the few certificates a CA allows per name set and week. Holds a private key: stores keep
-   * the status private.
+   * of the few certificates a CA allows per name set and week.
    */
   pendingOrder?: PendingOrder;
   /** DNS-01 TXT values presented and not yet cleaned up (a killed run); the next run removes them. */
   presentedChallenges?: JournaledChallenge[];
+}
+
+/** Reads a status written by any certctl version: ACME fields used to sit at the top level. */
+export function normalizeStatus(raw: CertificateStatus | undefined): CertificateStatus | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const legacy = raw as CertificateStatus & Partial<AcmeState>;
+  if (legacy.ari === undefined && legacy.pendingOrder === undefined && legacy.presentedChallenges === undefined) return raw;
+  const { ari, pendingOrder, presentedChallenges, ...rest } = legacy;
+  const acme: AcmeState = { ...(ari ? { ari } : {}), ...(pendingOrder ? { pendingOrder } : {}), ...(presentedChallenges ? { presentedChallenges } : {}), ...rest.issuer?.acme };
+  return { ...rest, issuer: { ...rest.issuer, acme } };
 }
 
 export interface AriState {

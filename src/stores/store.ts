@@ -51,6 +51,11 @@ export interface CertificateStore {
   readSecretData(target: SecretTarget): Promise<Record<string, Buffer> | undefined>;
   /** Stores an opaque Secret (an ACME account key). Key material: created private. */
   writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void>;
+  /**
+   * Repairs what a crash or a foreign process left in one Secret (a dangling link, a partial
+   * version, stale temporary files); returns what it repaired. Called only under the store's lock.
+   */
+  repair?(target: SecretTarget): Promise<string[]>;
 }
 
 /** A held lock; release it when the run ends. */

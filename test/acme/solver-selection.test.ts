@@ -7,7 +7,7 @@ const pos = { file: 'x.yaml', line: 1, col: 1 };
 const solver = (index: number, selector?: AcmeSolver['selector']): AcmeSolver => ({
   index,
   selector,
-  dns01: { cnameStrategy: 'None', provider: { kind: 'webhook', groupName: 'g', solverName: 'exec', config: {}, configPath: 'c', configPos: pos } },
+  dns01: { cnameStrategy: 'None', provider: { kind: 'provider', provider: 'exec', config: {}, secretRefs: [] } },
   path: `spec.acme.solvers[${index}]`,
   pos,
 });

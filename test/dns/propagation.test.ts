@@ -4,7 +4,7 @@ import { PropagationTimeoutError, waitForPropagation } from '../../src/dns/propa
 import type { PropagationOptions } from '../../src/dns/propagation.js';
 import { Resolver } from '../../src/dns/resolver.js';
 import type { Endpoint } from '../../src/dns/wire/transport.js';
-import { createRfc2136Provider } from '../../src/providers/rfc2136.js';
+import { createRfc2136Provider } from '../../src/providers/rfc2136/provider.js';
 import { DEFAULT_ZONES, startBind } from '../helpers/bind.js';
 import type { BindServer, BindZone } from '../helpers/bind.js';
 import { skipUnlessInstalled } from '../helpers/binaries.js';

@@ -20,7 +20,7 @@ import { RCODE } from '../../src/dns/wire/constants.js';
 import { isSubdomain, normalizeName } from '../../src/dns/wire/name.js';
 import { txtValue } from '../../src/dns/wire/rdata.js';
 import type { Endpoint } from '../../src/dns/wire/transport.js';
-import type { Rfc2136Algorithm } from '../../src/providers/rfc2136.js';
+import type { Rfc2136Algorithm } from '../../src/providers/rfc2136/provider.js';
 import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { startProcess } from './process.js';

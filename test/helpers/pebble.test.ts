@@ -12,7 +12,7 @@ import { request } from 'node:https';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dns01TxtValue } from '../../src/dns/challenge-record.js';
-import { createRfc2136Provider } from '../../src/providers/rfc2136.js';
+import { createRfc2136Provider } from '../../src/providers/rfc2136/provider.js';
 import { startBind } from './bind.js';
 import type { BindServer } from './bind.js';
 import { skipUnlessInstalled } from './binaries.js';

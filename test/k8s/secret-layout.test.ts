@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   assertWritable, tlsDataOf, withCertificate, withOpaqueData, withStatus,
-} from '../../src/stores/kubernetes/secret-layout.js';
+} from '../../src/stores/secret-layout.js';
 import type { Secret } from '../../src/stores/kubernetes/types.js';
 import { record, tls } from './records.js';
 

@@ -137,14 +137,14 @@ describe('KubernetesStore on a real API server', { skip: skipUnlessApiServer() }
   test('status before the first certificate: a placeholder Secret that reads as empty, then filled', async () => {
     const t = { namespace: NS, secretName: 'first-tls' };
     const s = store();
-    await s.writeStatus(t, { version: 1, presentedChallenges: [{ solverPath: 'spec.acme.solvers[0]', fqdn: '_acme-challenge.web.example.com.', zone: 'example.com.', value: 'v' }] });
+    await s.writeStatus(t, { version: 1, issuer: { acme: { presentedChallenges: [{ solverPath: 'spec.acme.solvers[0]', fqdn: '_acme-challenge.web.example.com.', zone: 'example.com.', value: 'v' }] } } });
     const pending = await s.read(t);
     assert.deepEqual(pending?.data, {});
-    assert.equal(pending?.status?.presentedChallenges?.length, 1);
+    assert.equal(pending?.status?.issuer?.acme?.presentedChallenges?.length, 1);
     await s.write(t, tls('v1'), record());
     const done = await s.read(t);
     assert.deepEqual(done?.data, tls('v1'));
-    assert.equal(done?.status?.presentedChallenges?.length, 1);
+    assert.equal(done?.status?.issuer?.acme?.presentedChallenges?.length, 1);
   });
 
   test('readSecretData reads any Secret; writeSecretData makes an Opaque Secret marked as certctl\'s', async () => {

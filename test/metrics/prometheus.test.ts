@@ -23,7 +23,6 @@ const certs: MetricCertificate[] = [
     ready: 'False',
     failedIssuanceAttempts: 3,
     lastFailureTime: new Date(1767225600 * 1000),
-    failuresTotal: 7,
   },
 ];
 
@@ -32,9 +31,6 @@ const EXPECTED = `# HELP certctl_certificate_failed_issuance_attempts Consecutiv
 # TYPE certctl_certificate_failed_issuance_attempts gauge
 certctl_certificate_failed_issuance_attempts{issuer_group="",issuer_kind="",issuer_name="ca",name="api",namespace="prod"} 3
 certctl_certificate_failed_issuance_attempts{issuer_group="cert-manager.io",issuer_kind="ClusterIssuer",issuer_name="letsencrypt",name="web",namespace="prod"} 0
-# HELP certctl_certificate_failures_total Failed issuance attempts of the certificate since certctl started managing it.
-# TYPE certctl_certificate_failures_total counter
-certctl_certificate_failures_total{issuer_group="",issuer_kind="",issuer_name="ca",name="api",namespace="prod"} 7
 # HELP certctl_certificate_last_failure_timestamp_seconds When issuing the certificate last failed, as a Unix Epoch Time; 0 if it has not.
 # TYPE certctl_certificate_last_failure_timestamp_seconds gauge
 certctl_certificate_last_failure_timestamp_seconds{issuer_group="",issuer_kind="",issuer_name="ca",name="api",namespace="prod"} 1.7672256e+09

@@ -5,10 +5,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALIDNS_SOLVER_NAMES, createAliDnsProvider, relativeName } from '../../src/providers/alidns.js';
-import type { AliDnsOptions } from '../../src/providers/alidns.js';
-import type { ProviderContext } from '../../src/providers/registry.js';
-import type { WebhookConfig } from '../../src/spec/types.js';
+import { ALIDNS_SOLVER_NAMES, createAliDnsProvider, relativeName } from '../../src/providers/alidns/provider.js';
+import type { AliDnsOptions, AliDnsSettings } from '../../src/providers/alidns/provider.js';
+import { SpecError } from '../../src/spec/errors.js';
+import { contextWith, parseProviderConfig, webhook as webhookBlock } from './parse-config.js';
 import { startFakeAliDns } from '../fakes/alidns-server.js';
 import type { FakeAliDns, FakeAliKey } from '../fakes/alidns-server.js';
 import { bindPublisher } from '../fakes/dns-publisher.js';
@@ -22,22 +22,9 @@ const FAST: AliDnsOptions = { tuning: { retryBaseMs: 5, retryMaxDelayMs: 20 } };
 const PATH = 'spec.acme.solvers[0].dns01.webhook.config';
 const ACTIONS = ['AddDomainRecord', 'DeleteDomainRecord', 'DescribeDomainRecords', 'DescribeSubDomainRecords'];
 
-const webhook = (solverName: string, config: Record<string, unknown>): WebhookConfig => ({
-  kind: 'webhook',
-  groupName: 'acme.example.com',
-  solverName,
-  config,
-  configPath: PATH,
-  configPos: { file: 'issuer.yaml', line: 12, col: 11 },
-});
-const ctxWith = (secrets: Record<string, string>, env: Record<string, string> = {}): ProviderContext => ({
-  env,
-  secretValue: async (r) => {
-    const v = secrets[`${r.name}/${r.key}`];
-    if (v === undefined) throw new Error(`${r.path}: Secret ${r.name} key ${r.key} not found`);
-    return v;
-  },
-});
+/** The settings users get from the manifest: parsed by the provider's descriptor, as at load time. */
+const webhook = (solverName: string, config: Record<string, unknown>): AliDnsSettings => parseProviderConfig<AliDnsSettings>(webhookBlock(solverName, config));
+const ctxWith = (secrets: Record<string, string>, env: Record<string, string> = {}) => contextWith(secrets, env);
 /** The manifest shapes of the two community webhooks, pointed at `ali` with `key`. */
 const shapes = (ali: FakeAliDns, key: FakeAliKey = ali.keys) => ({
   devmachine: {
@@ -202,16 +189,25 @@ describe('alidns provider', () => {
     );
   });
 
-  it('validates the config: unknown fields, references, endpoint, missing credentials', async () => {
-    const ctx = ctxWith({});
-    const bad = (solver: string, config: Record<string, unknown>, message: string) => assert.rejects(createAliDnsProvider(webhook(solver, config), ctx), { message });
-    await bad('alidns-solver', { accessTokenSecretRef: { name: 'a', key: 'b' }, secretKeySecretRf: {} }, `alidns: ${PATH}.secretKeySecretRf: unknown field for solverName alidns-solver (fields: accessTokenSecretRef, secretKeySecretRef, securityTokenSecretRef, regionId, endpoint); did you mean secretKeySecretRef?`);
-    await bad('alidns-solver', { accessTokenSecretRef: { name: 'a' } }, `alidns: ${PATH}.accessTokenSecretRef.key: expected the key inside Secret a`);
-    await bad('alidns-solver', {}, `alidns: missing credentials: ${PATH}.accessTokenSecretRef (or env ALICLOUD_ACCESS_KEY), ${PATH}.secretKeySecretRef (or env ALICLOUD_SECRET_KEY)`);
-    await bad('alidns', { accessKeySecretRef: { name: 'a', key: 'id' } }, `alidns: missing credentials: ${PATH}.secretKeySecretRef`);
-    await bad('alidns', { accessKeyIdRef: { name: 'a', key: 'id' }, secretKeySecretRef: { name: 'a', key: 's' } }, `alidns: ${PATH}: accessKeyIdRef (wjiec's webhook) and secretKeySecretRef (pragkent's) do not mix; use accessKeyIdRef + accessKeySecretRef`);
-    await bad('alidns-solver', { endpoint: 'http://alidns.aliyuncs.com' }, `alidns: ${PATH}.endpoint: must be an https:// URL (http:// only for a loopback address)`);
-    await bad('alidns-solver', { endpoint: 'https://alidns.aliyuncs.com/api' }, `alidns: ${PATH}.endpoint: must be just scheme://host[:port], got "https://alidns.aliyuncs.com/api"`);
-    await bad('alidns-solver', { regionId: 7 }, `alidns: ${PATH}.regionId: expected a string`);
+  it('validates the config at load time, with positions: unknown fields, references, endpoint, half credentials', () => {
+    const bad = (solver: string, config: Record<string, unknown>, message: RegExp) =>
+      assert.throws(() => webhook(solver, config), (e: Error) => {
+        assert.ok(e instanceof SpecError, e.message);
+        assert.match(e.message, message);
+        return true;
+      });
+    bad('alidns-solver', { accessTokenSecretRef: { name: 'a', key: 'b' }, secretKeySecretRf: {} }, /issuer\.yaml:9:\d+: spec\.acme\.solvers\[0\]\.dns01\.webhook\.config\.secretKeySecretRf: unknown field "secretKeySecretRf" \(did you mean "secretKeySecretRef"\?\)/);
+    bad('alidns-solver', { accessTokenSecretRef: { name: 'a' }, secretKeySecretRef: { name: 'a', key: 's' } }, new RegExp(`${PATH.replace(/[.[\]]/g, '\\$&')}\\.accessTokenSecretRef\\.key: required field is missing`));
+    bad('alidns', { accessKeySecretRef: { name: 'a', key: 'id' } }, /config\.secretKeySecretRef: required when the other half of the AccessKey is set/);
+    bad('alidns', { accessKeyIdRef: { name: 'a', key: 'id' }, secretKeySecretRef: { name: 'a', key: 's' } }, /secretKeySecretRef: accessKeyIdRef \(wjiec's webhook\) and secretKeySecretRef \(pragkent's\) do not mix/);
+    bad('alidns-solver', { endpoint: 'http://alidns.aliyuncs.com' }, /config\.endpoint: must be an https:\/\/ URL \(http:\/\/ only for a loopback address\)/);
+    bad('alidns-solver', { endpoint: 'https://alidns.aliyuncs.com/api' }, /config\.endpoint: must be just scheme:\/\/host\[:port\], got "https:\/\/alidns\.aliyuncs\.com\/api"/);
+    bad('alidns-solver', { regionId: 7 }, /config\.regionId: expected a string/);
+  });
+
+  it('reports missing credentials when neither the config nor the environment has them', async () => {
+    await assert.rejects(createAliDnsProvider(webhook('alidns-solver', {}), ctxWith({})), {
+      message: `alidns: missing credentials: ${PATH}.accessTokenSecretRef (or env ALICLOUD_ACCESS_KEY), ${PATH}.secretKeySecretRef (or env ALICLOUD_SECRET_KEY)`,
+    });
   });
 });

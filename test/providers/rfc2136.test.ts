@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createRfc2136Provider, parseNameserver } from '../../src/providers/rfc2136.js';
-import type { Rfc2136Options } from '../../src/providers/rfc2136.js';
+import { createRfc2136Provider, parseNameserver } from '../../src/providers/rfc2136/provider.js';
+import type { Rfc2136Options } from '../../src/providers/rfc2136/provider.js';
 import { startBind } from '../helpers/bind.js';
 import type { BindServer } from '../helpers/bind.js';
 import { skipUnlessInstalled } from '../helpers/binaries.js';

@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRoute53Provider } from '../../src/providers/route53.js';
+import { createRoute53Provider } from '../../src/providers/route53/provider.js';
+import { createRoute53Shared } from '../../src/providers/route53/shared.js';
+import { contextWith } from './parse-config.js';
 import { plainName, planCleanUp, planPresent, quoteTxt, unquoteTxt } from '../../src/providers/route53/rrsets.js';
-import type { Route53Options } from '../../src/providers/route53.js';
-import type { ProviderContext } from '../../src/providers/registry.js';
-import type { Route53Config, SecretKeySelector } from '../../src/spec/types.js';
+import type { Route53Config, Route53Options } from '../../src/providers/route53/provider.js';
+import type { ProviderContext } from '../../src/providers/provider.js';
+import type { SecretKeySelector } from '../../src/spec/types.js';
 import { bindPublisher } from '../fakes/dns-publisher.js';
 import { startFakeRoute53 } from '../fakes/route53-server.js';
 import type { FakeRoute53 } from '../fakes/route53-server.js';
@@ -24,20 +26,9 @@ import { runProviderConformance } from './conformance.js';
 const skipBind = skipUnlessInstalled(['named'], 'bind9');
 const FAST: Route53Options = { tuning: { retryBaseMs: 5, retryMaxDelayMs: 20, pollFirstMs: 10, pollMaxMs: 20 } };
 
-// Any NodeVersionSupportWarning would come from a client the provider created: it must stay silent.
-const warnings: string[] = [];
-process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
-
 const ref = (name: string, key: string): SecretKeySelector => ({ name, key, pos: { file: 'issuer.yaml', line: 1, col: 1 }, path: `spec.acme.solvers[0].dns01.route53.${name}` });
-const cfg = (c: Partial<Route53Config> = {}): Route53Config => ({ kind: 'route53', region: 'us-east-1', ...c });
-const ctxWith = (env: Record<string, string>, secrets: Record<string, string> = {}): ProviderContext => ({
-  env,
-  secretValue: async (r, defaultKey) => {
-    const v = secrets[`${r.name}/${r.key ?? defaultKey}`];
-    if (v === undefined) throw new Error(`${r.path}: Secret ${r.name} not found`);
-    return v;
-  },
-});
+const cfg = (c: Partial<Route53Config> = {}): Route53Config => ({ region: 'us-east-1', ...c });
+const ctxWith = (env: Record<string, string>, secrets: Record<string, string> = {}): ProviderContext => contextWith(secrets, env);
 const rec = (fqdn: string, value: string, zone = 'example.test.') => ({ fqdn, zone, value, ttl: 60 });
 /** For assert.rejects: the error's message (not its String(), which starts with the class name) matches. */
 const line = (re: RegExp) => (e: Error) => {
@@ -140,16 +131,23 @@ describe('route53 provider', () => {
     assert.equal(aws.state.zone('ZEXAMPLE').sets.filter((s) => s.name === fqdn).length, 0);
   });
 
-  it('picks the longest public zone, skips private ones, and says so', async () => {
+  it('picks the zone DNS serves the name from, else the longest public zone; skips private ones, and says so', async () => {
     const p = await keyed();
-    const nested = await p.zoneFor(rec('_acme-challenge.a.sub.example.test.', 'x'));
-    assert.equal(nested.id, 'ZSUB');
-    assert.match(nested.note, /^route53: using hosted zone ZSUB \(sub\.example\.test\.\) for _acme-challenge\.a\.sub\.example\.test\., the longest public hosted zone containing it; but DNS serves/);
+    // sub.example.test is delegated: DNS serves the name from it.
+    const delegated = await p.zoneFor(rec('_acme-challenge.a.sub.example.test.', 'x', 'sub.example.test.'));
+    assert.equal(delegated.id, 'ZSUB');
+    // Not delegated: a record in ZSUB would never be seen, so the zone DNS serves wins.
+    const served = await p.zoneFor(rec('_acme-challenge.b.sub.example.test.', 'x', 'example.test.'));
+    assert.equal(served.id, 'ZEXAMPLE');
+    // DNS serves the name from a zone Route 53 does not host: the longest public hosted zone, with a warning.
+    const walked = await p.zoneFor(rec('_acme-challenge.c.sub.example.test.', 'x', 'elsewhere.test.'));
+    assert.equal(walked.id, 'ZSUB');
+    assert.match(walked.note, /^route53: using hosted zone ZSUB \(sub\.example\.test\.\) for _acme-challenge\.c\.sub\.example\.test\., the longest public hosted zone containing it; but DNS serves the name from zone elsewhere\.test\./);
     const top = await p.zoneFor(rec('_acme-challenge.www.example.test.', 'x'));
     assert.equal(top.id, 'ZEXAMPLE');
     assert.match(top.note, /skipped private zone\(s\) ZEXAMPLEPRIV \(example\.test\.\)/);
     await assert.rejects(p.present(rec('_acme-challenge.nowhere.invalid.', 'x', 'nowhere.invalid.')), {
-      message: 'route53: ListHostedZonesByName: no public hosted zone contains _acme-challenge.nowhere.invalid. (looked for _acme-challenge.nowhere.invalid., nowhere.invalid., invalid.); create the zone or set hostedZoneID',
+      message: 'route53: ListHostedZonesByName: no public hosted zone contains _acme-challenge.nowhere.invalid. (looked for nowhere.invalid., _acme-challenge.nowhere.invalid., invalid.); create the zone or set hostedZoneID',
     });
   });
 
@@ -159,7 +157,7 @@ describe('route53 provider', () => {
       const p = await createRoute53Provider(cfg(), ctxWith({ ...many.env, ...many.keyEnv() }), FAST);
       const zone = await p.zoneFor(rec('_acme-challenge.paged.test.', 'x', 'paged.test.'));
       assert.equal(zone.id, 'ZZPUBLIC');
-      assert.equal(r53Actions(many).filter((a) => a === 'ListHostedZonesByName').length, 3); // the name itself, then two pages of paged.test.
+      assert.equal(r53Actions(many).filter((a) => a === 'ListHostedZonesByName').length, 2); // the DNS zone paged.test., in two pages
     } finally {
       await many.stop();
     }
@@ -232,7 +230,7 @@ describe('route53 provider', () => {
     const wrong = 'wrong/secret+key0123456789abcdefghijklmno';
     const bad = await createRoute53Provider(cfg({ accessKeyID: aws.keys.accessKeyId, secretAccessKeySecretRef: ref('aws', 'secret') }), ctxWith(aws.env, { 'aws/secret': wrong }), FAST);
     await assert.rejects(bad.present(rec(fqdn, 'v')), (e: Error) => {
-      assert.match(e.message, /^route53: ListHostedZonesByName for _acme-challenge\.errors\.example\.test: SignatureDoesNotMatch: The request signature we calculated does not match .* \(the secret access key does not belong to the access key ID\)$/);
+      assert.match(e.message, /^route53: ListHostedZonesByName for example\.test: SignatureDoesNotMatch: The request signature we calculated does not match .* \(the secret access key does not belong to the access key ID\)$/);
       assert.ok(!e.message.includes(wrong) && !e.message.includes(aws.keys.accessKeyId) && !e.message.includes('\n'));
       return true;
     });
@@ -339,10 +337,16 @@ describe('route53 provider', () => {
     });
   });
 
-  it('never showed the SDK NodeVersionSupportWarning', () => {
-    assert.deepEqual(
-      warnings.filter((w) => /NodeVersionSupport/.test(w)),
-      [],
-    );
+  it('shares credentials, zone lookups and pacing between providers of one run', async () => {
+    const shared = createRoute53Shared();
+    const before = aws.calls.length;
+    const config = cfg({ accessKeyID: aws.keys.accessKeyId, secretAccessKeySecretRef: ref('aws', 'secret'), role: 'arn:aws:iam::123456789012:role/dns-manager' });
+    const ctx = ctxWith(aws.env, { 'aws/secret': aws.keys.secretAccessKey });
+    const providers = await Promise.all(Array.from({ length: 5 }, () => createRoute53Provider(config, ctx, FAST, shared)));
+    await Promise.all(providers.map((p, i) => p.present(rec(`_acme-challenge.shared${i}.example.test.`, 'v'))));
+    await Promise.all(providers.map((p, i) => p.cleanUp(rec(`_acme-challenge.shared${i}.example.test.`, 'v'))));
+    const calls = aws.calls.slice(before);
+    assert.equal(calls.filter((c) => c.service === 'sts').length, 1, 'one AssumeRole for five providers');
+    assert.equal(calls.filter((c) => c.action === 'ListHostedZonesByName').length, 1, 'one zone lookup for the zone of all five names');
   });
 });

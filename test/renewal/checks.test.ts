@@ -50,6 +50,7 @@ function input(patch: Partial<PolicyInput> = {}): PolicyInput {
     forced: false,
     certificateName: 'a',
     desired,
+    desiredHash: 'h',
     renewalDisabled: false,
     missing: false,
     certificatePem: 'pem',

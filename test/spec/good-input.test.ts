@@ -44,6 +44,14 @@ describe('the manifests users paste', () => {
         revisionHistoryLimit: 1,
       },
       pos: at(1, 1),
+      refs: {
+        issuerRef: { pos: at(15, 3), path: 'spec.issuerRef' },
+        secretName: { pos: at(5, 15), path: 'spec.secretName' },
+        dnsNames: new Map([
+          ['example.com', { pos: at(11, 14), path: 'spec.dnsNames[0]' }],
+          ['*.example.com', { pos: at(11, 27), path: 'spec.dnsNames[1]' }],
+        ]),
+      },
     };
     assert.deepEqual(m.certificates, [expected]);
   });
@@ -65,7 +73,7 @@ describe('the manifests users paste', () => {
             {
               index: 0,
               selector: { dnsZones: ['example.com'] },
-              dns01: { cnameStrategy: 'None', provider: { kind: 'route53', region: 'us-east-1' } },
+              dns01: { cnameStrategy: 'None', provider: { kind: 'provider', provider: 'route53', config: { region: 'us-east-1' }, secretRefs: [] } },
               path: 'spec.acme.solvers[0]',
               pos: at(26, 7),
             },
@@ -77,21 +85,26 @@ describe('the manifests users paste', () => {
     assert.deepEqual(m.issuers.get('Issuer/xxx/letsencrypt-prod-aws'), expected);
   });
 
-  it('loads the AliDNS webhook Issuer with its free-form config', () => {
+  it('loads the AliDNS webhook Issuer through its provider descriptor', () => {
     const acme = acmeOf(m.issuers.get('Issuer/xxx/letsencrypt-prod-alidns'));
     assert.deepEqual(acme.solvers[0].dns01, {
       cnameStrategy: 'None',
       provider: {
-        kind: 'webhook',
-        groupName: 'example.com',
-        solverName: 'alidns-solver',
+        kind: 'provider',
+        provider: 'alidns',
         config: {
-          regionId: 'cn-beijing',
-          accessTokenSecretRef: { name: 'alidns-secrets', key: 'access-token' },
-          secretKeySecretRef: { name: 'alidns-secrets', key: 'secret-key' },
+          accessKeyId: { name: 'alidns-secrets', key: 'access-token', pos: at(46, 13), path: 'spec.acme.solvers[0].dns01.webhook.config.accessTokenSecretRef' },
+          accessKeySecret: { name: 'alidns-secrets', key: 'secret-key', pos: at(47, 13), path: 'spec.acme.solvers[0].dns01.webhook.config.secretKeySecretRef' },
+          securityToken: undefined,
+          region: 'cn-beijing',
+          endpoint: 'https://alidns.aliyuncs.com',
+          fields: { id: 'accessTokenSecretRef', secret: 'secretKeySecretRef' },
+          configPath: 'spec.acme.solvers[0].dns01.webhook.config',
         },
-        configPath: 'spec.acme.solvers[0].dns01.webhook.config',
-        configPos: at(45, 13),
+        secretRefs: [
+          { name: 'alidns-secrets', key: 'access-token', pos: at(46, 13), path: 'spec.acme.solvers[0].dns01.webhook.config.accessTokenSecretRef' },
+          { name: 'alidns-secrets', key: 'secret-key', pos: at(47, 13), path: 'spec.acme.solvers[0].dns01.webhook.config.secretKeySecretRef' },
+        ],
       },
     });
     assert.deepEqual([...m.issuers.keys()], ['Issuer/xxx/letsencrypt-prod-aws', 'Issuer/xxx/letsencrypt-prod-alidns']);
@@ -143,12 +156,20 @@ describe('defaults and normalisation', () => {
     assert.equal(c.spec.renewalDisabled, true);
   });
 
-  it('--namespace overrides every namespaced resource, not ClusterIssuers', () => {
-    const text = `${cert('  commonName: a.com', '{name: c, namespace: prod}')}---\n${issuer('  selfSigned: {}', 'ClusterIssuer').replace('{name: i}', '{name: i, namespace: ignored}')}`;
+  it('--namespace fills in resources that name none, as kubectl does; ClusterIssuers have none', () => {
+    const text = `${cert('  commonName: a.com', '{name: c}')}---\n${issuer('  selfSigned: {}', 'ClusterIssuer').replace('{name: i}', '{name: i, namespace: ignored}')}`;
     const m = load(text, { namespace: 'staging' });
     assert.equal(m.certificates[0].metadata.namespace, 'staging');
     assert.deepEqual([...m.issuers.keys()], ['Issuer/staging/ca', 'ClusterIssuer//i']);
     assert.equal(m.issuers.get('ClusterIssuer//i')?.metadata.namespace, '');
+    const same = load(cert('  commonName: a.com', '{name: c, namespace: staging}'), { namespace: 'staging' });
+    assert.equal(same.certificates[0].metadata.namespace, 'staging');
+  });
+
+  it('--namespace that contradicts metadata.namespace is an error naming both, as in kubectl', () => {
+    assert.throws(() => load(cert('  commonName: a.com', '{name: c, namespace: prod}'), { namespace: 'staging' }), {
+      message: 'in.yaml:3:32: metadata.namespace: the namespace "prod" does not match --namespace "staging" (pass --namespace prod, or remove metadata.namespace to let --namespace choose)',
+    });
   });
 
   it('reads rfc2136, route53 with every field, webhook without config and http01 solvers', () => {
@@ -167,34 +188,36 @@ describe('defaults and normalisation', () => {
       waitInsteadOfSelfCheck: 2m
     - http01: {ingress: {class: nginx}}`);
     const solvers = acmeOf(load(text).issuers.get('Issuer/default/i')).solvers;
+    const tsigRef = { name: 't', key: 's', pos: at(11, 93, FILE), path: 'spec.acme.solvers[0].dns01.rfc2136.tsigSecretSecretRef' };
     assert.deepEqual(solvers[0].dns01, {
       cnameStrategy: 'Follow',
       provider: {
-        kind: 'rfc2136',
-        nameserver: '[2001:db8::53]:53',
-        tsigAlgorithm: 'HMACSHA512',
-        tsigKeyName: 'k.',
-        tsigSecretSecretRef: { name: 't', key: 's', pos: at(11, 93, FILE), path: 'spec.acme.solvers[0].dns01.rfc2136.tsigSecretSecretRef' },
-        protocol: 'TCP',
+        kind: 'provider',
+        provider: 'rfc2136',
+        config: { nameserver: '[2001:db8::53]:53', tsigAlgorithm: 'HMACSHA512', tsigKeyName: 'k.', tsigSecretSecretRef: tsigRef, protocol: 'TCP' },
+        secretRefs: [tsigRef],
       },
     });
     const p = 'spec.acme.solvers[1].dns01.route53';
+    const idRef = { name: 'aws', key: 'id', pos: at(16, 11, FILE), path: `${p}.accessKeyIDSecretRef` };
+    const secretRef = { name: 'aws', key: 'secret', pos: at(17, 11, FILE), path: `${p}.secretAccessKeySecretRef` };
     assert.deepEqual(solvers[1].dns01?.provider, {
-      kind: 'route53',
-      region: 'eu-west-1',
-      hostedZoneID: 'Z1',
-      role: 'arn:aws:iam::1:role/r',
-      accessKeyIDSecretRef: { name: 'aws', key: 'id', pos: at(16, 11, FILE), path: `${p}.accessKeyIDSecretRef` },
-      secretAccessKeySecretRef: { name: 'aws', key: 'secret', pos: at(17, 11, FILE), path: `${p}.secretAccessKeySecretRef` },
-      serviceAccountRef: { name: 'sa', audiences: ['sts.amazonaws.com'] },
+      kind: 'provider',
+      provider: 'route53',
+      config: {
+        region: 'eu-west-1',
+        hostedZoneID: 'Z1',
+        role: 'arn:aws:iam::1:role/r',
+        accessKeyIDSecretRef: idRef,
+        secretAccessKeySecretRef: secretRef,
+        serviceAccountRef: { name: 'sa', audiences: ['sts.amazonaws.com'] },
+      },
+      secretRefs: [idRef, secretRef],
     });
     assert.deepEqual(solvers[2].dns01?.provider, {
-      kind: 'webhook',
-      groupName: 'g',
-      solverName: 's',
-      config: {},
-      configPath: 'spec.acme.solvers[2].dns01.webhook.config',
-      configPos: at(20, 24, FILE),
+      kind: 'unsupported',
+      name: 'dns01.webhook (groupName "g", solverName "s")',
+      message: 'dns01.webhook (groupName "g", solverName "s") is not a solver certctl implements (certctl supports rfc2136, route53, and webhook with solverName exec, alidns-solver, alidns)',
     });
     assert.equal(solvers[2].waitInsteadOfSelfCheckMs, 120_000);
     assert.deepEqual(solvers[3], { index: 3, path: 'spec.acme.solvers[3]', pos: at(22, 7, FILE) });
@@ -207,7 +230,11 @@ describe('defaults and normalisation', () => {
     const m = load(`${vault}---\n${venafi}---\n${cloudflare}`);
     assert.deepEqual(m.issuers.get('Issuer/default/i')?.spec, { type: 'unsupported', name: 'vault' });
     assert.deepEqual(m.issuers.get('ClusterIssuer//v')?.spec, { type: 'unsupported', name: 'venafi' });
-    assert.deepEqual(acmeOf(m.issuers.get('Issuer/default/j')).solvers[0].dns01?.provider, { kind: 'unsupported', name: 'cloudflare' });
+    assert.deepEqual(acmeOf(m.issuers.get('Issuer/default/j')).solvers[0].dns01?.provider, {
+      kind: 'unsupported',
+      name: 'dns01.cloudflare',
+      message: 'dns01.cloudflare: not supported yet (certctl supports rfc2136, route53, and webhook with solverName exec, alidns-solver, alidns)',
+    });
   });
 
   it('merges Secret data and stringData (stringData wins) and defaults the type', () => {

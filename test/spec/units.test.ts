@@ -9,7 +9,7 @@ import { decodeBase64Strict } from '../../src/spec/encoding.js';
 import { checkLabelName, checkQualifiedKey, checkSubdomain } from '../../src/spec/names.js';
 import { checkEmail, normalizeDnsName, normalizeIp } from '../../src/spec/san.js';
 import { closest } from '../../src/spec/suggest.js';
-import { normalizeNameserver } from '../../src/spec/validate-dns01.js';
+import { normalizeNameserver } from '../../src/providers/rfc2136/config.js';
 
 const ok = (r: { ok: boolean; value?: string; ms?: number }) => (r.ok ? (r.value ?? r.ms) : undefined);
 

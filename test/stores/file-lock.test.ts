@@ -52,8 +52,10 @@ async function freshRoot(): Promise<string> {
   return join(base, `store-${n++}`);
 }
 
+/** This test process's lock tokens, shared by its FileLocks as the CLI shares one set per process. */
+const HELD = new Set<string>();
 const lockAt = (root: string, o: Partial<FileLockOptions> = {}): FileLock =>
-  new FileLock({ root, pid: process.pid, hostname: HOST, isAlive, pollMs: 10, ...o });
+  new FileLock({ root, pid: process.pid, hostname: HOST, isAlive, pollMs: 10, heldTokens: HELD, ...o });
 
 async function plant(root: string, info: Partial<LockInfo>, name = LOCK_FILE): Promise<void> {
   await mkdir(root, { recursive: true });

@@ -1,34 +1,33 @@
+import { prepareRun } from '../../core/run.js';
 import { statusReport, type CertificateStatusRow } from '../../core/status-report.js';
-import { SpecError } from '../../spec/errors.js';
-import { openStore } from '../open-store.js';
-import type { StoreFlags } from '../store-flags.js';
+import type { CliContext } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
-import { printSpecError } from '../spec-error-output.js';
+import { openStore } from '../open-store.js';
+import type { CommonFlags } from '../options.js';
+import { inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
+import { print } from './certificates-run.js';
+import { coreDepsForReading } from './read-only-deps.js';
 
-export interface StatusOptions extends StoreFlags {
-  filename: string[];
-  namespace?: string;
-  output: 'text' | 'json';
-}
-
-/** `certctl status`: one row per Certificate, read from the store; contacts nothing. */
-export async function statusCommand(opts: StatusOptions): Promise<ExitCodeValue> {
+/** `certctl status`: one row per Certificate, read from the store; contacts nothing else. */
+export async function statusCommand(ctx: CliContext, names: string[], flags: CommonFlags): Promise<ExitCodeValue> {
+  const paths = inputPaths(flags, ctx.env);
+  const selector = selectorFlag(flags.selector);
+  const clusterResourceNamespace = namespaceFlag('--cluster-resource-namespace', flags.clusterResourceNamespace)!;
+  const manifests = await loadInputs(ctx, paths, namespaceFlag('--namespace', flags.namespace));
+  const opened = await openStore(flags);
   try {
-    const manifests = await loadInputs(opts.filename, opts.namespace);
-    const opened = await openStore(opts);
-    const rows = await statusReport(manifests.certificates, opened.store, new Date());
-    opened.close();
-    if (opts.output === 'json') {
+    const deps = coreDepsForReading(ctx, opened.store, clusterResourceNamespace);
+    const { plan, registry } = await prepareRun(manifests, deps, { names, selector, force: false });
+    const rows = await statusReport(plan, opened.store, (e) => registry.issuerFor(e.issuer), new Date());
+    if (flags.output === 'text') ctx.out(renderTable(rows));
+    else {
       const summary = { total: rows.length, ready: rows.filter((r) => r.ready).length, notReady: rows.filter((r) => !r.ready).length };
-      process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'StatusReport', certificates: rows, summary }, null, 2)}\n`);
-    } else {
-      process.stdout.write(renderTable(rows));
+      await print(ctx, flags, { apiVersion: 'certctl.io/v1', kind: 'StatusReport', store: opened.where, certificates: rows, summary });
     }
     return ExitCode.Ok;
-  } catch (err) {
-    if (err instanceof SpecError) return printSpecError(err, opts.output);
-    throw err;
+  } finally {
+    opened.close();
   }
 }
 

@@ -1,30 +1,42 @@
-import { planIssuance } from '../../core/plan.js';
-import { SpecError } from '../../spec/errors.js';
-import { openStore } from '../open-store.js';
-import type { StoreFlags } from '../store-flags.js';
+import { prepareRun } from '../../core/run.js';
+import type { CliContext } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
-import { printSpecError } from '../spec-error-output.js';
+import { openStore } from '../open-store.js';
+import type { CommonFlags } from '../options.js';
+import { inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
+import { print } from './certificates-run.js';
+import { coreDepsForReading } from './read-only-deps.js';
 
-export interface ValidateOptions extends StoreFlags {
-  filename: string[];
-  namespace?: string;
-  clusterResourceNamespace: string;
-}
-
-/** `certctl validate`: everything `issue` checks before its first key or request, and nothing else. */
-export async function validateCommand(opts: ValidateOptions): Promise<ExitCodeValue> {
+/**
+ * `certctl validate`: everything `issue` checks before its first key, write or request — the
+ * manifests, and every Secret they refer to that the inputs or the store hold — and nothing else.
+ */
+export async function validateCommand(ctx: CliContext, names: string[], flags: CommonFlags): Promise<ExitCodeValue> {
+  const paths = inputPaths(flags, ctx.env);
+  const selector = selectorFlag(flags.selector);
+  const clusterResourceNamespace = namespaceFlag('--cluster-resource-namespace', flags.clusterResourceNamespace)!;
+  const manifests = await loadInputs(ctx, paths, namespaceFlag('--namespace', flags.namespace));
+  for (const note of manifests.notes) ctx.note(note);
+  const opened = await openStore(flags);
   try {
-    const manifests = await loadInputs(opts.filename, opts.namespace);
-    for (const note of manifests.notes) process.stderr.write(`certctl: ${note}\n`);
-    const opened = await openStore(opts);
-    const plan = await planIssuance(manifests, opened.store, opts).finally(() => opened.close());
-    process.stdout.write(
-      `valid: ${manifests.certificates.length} Certificate(s), ${manifests.issuers.size} issuer(s), ${manifests.secrets.size} Secret(s); issue order: ${plan.map((p) => p.certificate.metadata.name).join(', ') || 'none'}\n`,
-    );
+    const { plan } = await prepareRun(manifests, coreDepsForReading(ctx, opened.store, clusterResourceNamespace), { names, selector, force: false });
+    const order = plan.map((p) => `${p.certificate.metadata.namespace}/${p.certificate.metadata.name}`);
+    if (flags.output === 'text') {
+      ctx.out(`valid: ${manifests.certificates.length} Certificate(s), ${manifests.issuers.size} issuer(s), ${manifests.secrets.size} Secret(s); issue order: ${order.join(', ') || 'none'}\n`);
+    } else {
+      await print(ctx, flags, {
+        apiVersion: 'certctl.io/v1',
+        kind: 'ValidationResult',
+        valid: true,
+        counts: { certificates: manifests.certificates.length, issuers: manifests.issuers.size, secrets: manifests.secrets.size },
+        issueOrder: order,
+        notes: manifests.notes,
+        errors: [],
+      });
+    }
     return ExitCode.Ok;
-  } catch (err) {
-    if (err instanceof SpecError) return printSpecError(err, 'text');
-    throw err;
+  } finally {
+    opened.close();
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { challengeRecordName } from '../../dns/challenge-record.js';
 import { followCnames } from '../../dns/cname.js';
 import type { Dns01Options } from '../../dns/dns01-options.js';
@@ -6,8 +7,15 @@ import type { Resolver } from '../../dns/resolver.js';
 import { findZone } from '../../dns/zone.js';
 import type { DnsProvider, TxtRecord } from '../../providers/provider.js';
 import type { AcmeSolver } from '../../spec/types.js';
+import { memo } from '../../shared/memo.js';
 import type { JournaledChallenge } from '../../stores/records.js';
-import type { ChallengeJournal } from '../issuer.js';
+import type { IssuerEvent } from '../issuer.js';
+
+/** Records DNS-01 values around provider calls, so a killed run's values are removed later. */
+export interface ChallengeJournal {
+  added(c: JournaledChallenge): Promise<void>;
+  removed(c: JournaledChallenge): Promise<void>;
+}
 
 /** One dns-01 challenge to answer: the identifier as ordered (`*.` kept) and its TXT value. */
 export interface ChallengeTask {
@@ -21,7 +29,9 @@ export interface PresentedRecord {
   identifier: string;
   record: TxtRecord;
   provider: DnsProvider;
-  solverPath: string;
+  solver: AcmeSolver;
+  /** The provider confirmed the write; a value whose write failed is still cleaned up, but quietly. */
+  confirmed: boolean;
 }
 
 const TTL = 60;
@@ -30,9 +40,11 @@ const CLEANUP_TIMEOUT_MS = 30_000;
 
 export interface Dns01Deps {
   resolver: Resolver;
+  /** The run's zone lookups, by name, shared by every order. */
+  zones: Map<string, Promise<string>>;
   options: Dns01Options;
   providerFor: (solver: AcmeSolver) => Promise<DnsProvider>;
-  event: (reason: string, message: string) => void;
+  event: IssuerEvent;
   signal?: AbortSignal;
   /** Told before each present and after each cleanup, so a killed run's records can be removed later. */
   journal?: ChallengeJournal;
@@ -54,7 +66,8 @@ export class Dns01Challenges {
     await Promise.all(
       tasks.map(async (task) => {
         const fqdn = await this.recordName(task);
-        const zone = await findZone(parentOf(fqdn), this.deps.resolver, { signal: this.deps.signal }).catch((err: Error) => {
+        const parent = parentOf(fqdn);
+        const zone = await memo(this.deps.zones, parent, () => findZone(parent, this.deps.resolver, { signal: this.deps.signal })).catch((err: Error) => {
           throw new Error(`${task.identifier}: cannot find the DNS zone of ${fqdn}: ${err.message}`);
         });
         const list = byName.get(fqdn) ?? [];
@@ -67,22 +80,31 @@ export class Dns01Challenges {
         for (const { task, fqdn, zone } of items) {
           if (this.presented.some((p) => p.record.fqdn === fqdn && p.record.value === task.value)) continue;
           const provider = await this.deps.providerFor(task.solver);
-          const presented: PresentedRecord = { identifier: task.identifier, record: { fqdn, zone, value: task.value, ttl: TTL }, provider, solverPath: task.solver.path };
+          const presented: PresentedRecord = { identifier: task.identifier, record: { fqdn, zone, value: task.value, ttl: TTL }, provider, solver: task.solver, confirmed: false };
           await this.deps.journal?.added(journaled(presented));
           this.presented.push(presented);
           await provider.present(presented.record, this.deps.signal);
+          presented.confirmed = true;
           this.deps.event('Presented', `${task.identifier}: TXT ${fqdn} in zone ${zone} via ${provider.name} (${task.solver.path})`);
         }
       }),
     );
   }
 
-  /** Waits until each presented value is served where the CA will look. */
+  /**
+   * Waits until each presented value is served where the CA will look; for a solver with
+   * `waitInsteadOfSelfCheck`, waits that long instead of checking (cert-manager v1.21).
+   */
   async waitForAll(): Promise<void> {
     const o = this.deps.options;
     const started = Date.now();
-    await Promise.all(
-      this.presented.map((p) =>
+    const blind = this.presented.filter((p) => p.solver.waitInsteadOfSelfCheckMs !== undefined);
+    const checked = this.presented.filter((p) => p.solver.waitInsteadOfSelfCheckMs === undefined);
+    const longest = Math.max(0, ...blind.map((p) => p.solver.waitInsteadOfSelfCheckMs ?? 0));
+    if (blind.length > 0) this.deps.event('Waiting', `waiting ${formatMs(longest)} instead of checking propagation (waitInsteadOfSelfCheck) for ${blind.map((p) => p.identifier).join(', ')}`);
+    await Promise.all([
+      longest > 0 ? sleep(longest, undefined, { signal: this.deps.signal }) : Promise.resolve(),
+      ...checked.map((p) =>
         waitForPropagation({
           fqdn: p.record.fqdn,
           value: p.record.value,
@@ -93,13 +115,14 @@ export class Dns01Challenges {
           recursiveOnly: o.recursiveOnly,
           followCnames: false,
           nsPort: o.authoritativePort,
+          log: (message, details) => this.deps.event('Propagation', `${p.identifier}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`, 'debug'),
         }).catch((err: Error) => {
           throw new Error(`${p.identifier}: TXT ${p.record.fqdn} did not propagate: ${err.message}`);
         }),
       ),
-    );
+    ]);
     const where = o.recursiveOnly ? 'the recursive nameservers' : 'every authoritative nameserver';
-    this.deps.event('Propagated', `${this.presented.length} TXT value(s) served by ${where} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (checked.length > 0) this.deps.event('Propagated', `${checked.length} TXT value(s) served by ${where} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
   /** Removes every value this run added; returns the problems instead of throwing. */
@@ -115,12 +138,16 @@ export class Dns01Challenges {
             await p.provider.cleanUp(p.record, signal);
             await this.deps.journal?.removed(journaled(p));
           } catch (err) {
-            problems.push(`${p.identifier}: cleanup of TXT ${p.record.fqdn} failed: ${(err as Error).message}`);
+            const message = `${p.identifier}: cleanup of TXT ${p.record.fqdn} failed: ${(err as Error).message}`;
+            // Its write failed too: most likely nothing is there; the journal keeps it for the next run.
+            if (p.confirmed) problems.push(message);
+            else this.deps.event('CleanupSkipped', `${message} (the value was never confirmed written; the next run tries again)`, 'debug');
           }
         }
       }),
     );
-    if (this.presented.length > 0 && problems.length === 0) this.deps.event('CleanedUp', `removed ${this.presented.length} TXT value(s)`);
+    const removed = this.presented.filter((p) => p.confirmed).length;
+    if (removed > 0 && problems.length === 0) this.deps.event('CleanedUp', `removed ${removed} TXT value(s)`);
     this.presented.length = 0;
     return problems;
   }
@@ -136,7 +163,11 @@ export class Dns01Challenges {
 }
 
 function journaled(p: PresentedRecord): JournaledChallenge {
-  return { solverPath: p.solverPath, fqdn: p.record.fqdn, zone: p.record.zone, value: p.record.value };
+  return { solverPath: p.solver.path, fqdn: p.record.fqdn, zone: p.record.zone, value: p.record.value };
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /**

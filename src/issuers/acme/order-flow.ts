@@ -37,8 +37,8 @@ export interface OrderRequest {
   notAfter?: string;
   /** ARI id of the certificate this order replaces (RFC 9773 §5). */
   replaces?: string;
-  /** Builds the CSR (DER) once the order is ready. */
-  csrDer: () => Buffer;
+  /** Builds the CSR (DER) once the order is ready (the key may still be being generated until then). */
+  csrDer: () => Buffer | Promise<Buffer>;
   preferredChain?: string;
 }
 
@@ -120,7 +120,8 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
 async function finishOrder(http: AcmeHttp, orderUrl: string, order: Order, req: Pick<OrderRequest, 'csrDer' | 'preferredChain'>, hooks: FinishHooks): Promise<string> {
   if (order.status === 'ready') {
     await hooks.beforeFinalize?.(orderUrl);
-    order = (await http.post<Order>(order.finalize, { csr: req.csrDer().toString('base64url') })).data;
+    const csr = await req.csrDer();
+    order = (await http.post<Order>(order.finalize, { csr: csr.toString('base64url') })).data;
     hooks.fault?.('acme:finalized');
     hooks.event('Finalized', 'sent the certificate signing request');
   }

@@ -64,10 +64,10 @@ export class Route53Error extends Error {
   }
 }
 
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'PriorRequestNotComplete']);
-const TRANSIENT = new Set(['ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError']);
+const THROTTLING: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'PriorRequestNotComplete']);
+const TRANSIENT: ReadonlySet<string> = new Set(['ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError']);
 // Refused connections and unknown hosts are configuration problems: retrying only delays the message.
-const NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 interface SdkError {
   name?: string;
@@ -109,6 +109,7 @@ export class Route53Api {
     private readonly tuning: Route53Tuning,
     /** Removes credential strings from messages. */
     private readonly redact: (s: string) => string,
+    private readonly hooks: { pace?: (signal?: AbortSignal) => Promise<void>; debug?: (message: string) => void } = {},
   ) {}
 
   /** One page of ListHostedZonesByName starting at `dnsName` (and `zoneId` when paging). */
@@ -182,6 +183,7 @@ export class Route53Api {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
+        await this.hooks.pace?.(signal);
         return await send();
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
@@ -189,6 +191,7 @@ export class Route53Api {
         if (e instanceof CredentialsError) throw new CredentialsError(this.redact(e.message));
         const delay = Math.min(this.tuning.retryMaxDelayMs, this.tuning.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
         if (retryable(e) && attempt < this.tuning.maxAttempts && Date.now() - started + delay <= this.tuning.retryBudgetMs) {
+          this.hooks.debug?.(this.redact(`route53: ${action} ${where}: ${codeAndMessage(e).join(': ')}; retrying in ${Math.ceil(delay)} ms`));
           await sleep(delay, undefined, { signal });
           continue;
         }

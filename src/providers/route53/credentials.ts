@@ -13,8 +13,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Route53Config } from '../../spec/types.js';
-import type { ProviderContext } from '../registry.js';
+import type { ProviderContext } from '../provider.js';
+import type { Route53Config } from './config.js';
 
 /** The `@aws-sdk/credential-providers` module, loaded only when the chain or `role` needs it. */
 export type CredentialProvidersSdk = typeof import('@aws-sdk/credential-providers');

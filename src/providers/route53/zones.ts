@@ -12,7 +12,7 @@ export interface HostedZone extends ZoneRef {
 }
 
 /** Every hosted zone named exactly `name` (absolute, lower-case). */
-async function zonesNamed(api: Route53Api, name: string, signal?: AbortSignal): Promise<ZoneSummary[]> {
+export async function zonesNamed(api: Route53Api, name: string, signal?: AbortSignal): Promise<ZoneSummary[]> {
   const found: ZoneSummary[] = [];
   let dnsName = name.slice(0, -1);
   let zoneId: string | undefined;
@@ -26,18 +26,24 @@ async function zonesNamed(api: Route53Api, name: string, signal?: AbortSignal): 
   }
 }
 
+/** Lists the hosted zones of one name; the caller may memoize it for the run. */
+export type ZoneLister = (name: string) => Promise<ZoneSummary[]>;
+
 /**
  * Looks up the zone for `fqdn`. `dnsZone` is the zone the DNS itself serves the name from (SOA
- * walk), only used to warn when the pick differs from it.
+ * walk). It is asked first: it is nearly always the hosted zone, and asking it first makes one
+ * lookup per zone instead of one per label of every name. Otherwise the names from `fqdn` up are
+ * asked, longest first, as cert-manager does.
  */
-export async function findHostedZone(api: Route53Api, fqdn: string, dnsZone: string, signal?: AbortSignal): Promise<HostedZone> {
+export async function findHostedZone(list: ZoneLister, fqdn: string, dnsZone: string): Promise<HostedZone> {
   const labels = fqdn.slice(0, -1).split('.');
   const privates: string[] = [];
   const asked: string[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    const candidate = `${labels.slice(i).join('.')}.`;
+  const candidates = labels.map((_, i) => `${labels.slice(i).join('.')}.`);
+  const first = candidates.includes(dnsZone) ? [dnsZone] : [];
+  for (const candidate of [...first, ...candidates.filter((c) => c !== dnsZone)]) {
     asked.push(candidate);
-    const zones = await zonesNamed(api, candidate, signal);
+    const zones = await list(candidate);
     privates.push(...zones.filter((z) => z.private).map((z) => `${z.id} (${z.name})`));
     const pub = zones.filter((z) => !z.private);
     if (pub.length === 0) continue;

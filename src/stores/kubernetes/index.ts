@@ -19,7 +19,7 @@ export { KubeClient } from './client.js';
 export type { ClusterEndpoint, KubeClientOptions } from './client.js';
 export { KubeApiError, KubeConnectionError } from './errors.js';
 export type { InClusterPaths } from './in-cluster.js';
-export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RECORD_ANNOTATION, STATUS_ANNOTATION, DATA_KEYS_ANNOTATION } from './secret-layout.js';
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RECORD_ANNOTATION, STATUS_ANNOTATION, DATA_KEYS_ANNOTATION } from '../secret-layout.js';
 
 /** Options of {@link createKubernetesStore}; the CLI passes `process.env` and its flags. */
 export interface CreateKubernetesStoreOptions {

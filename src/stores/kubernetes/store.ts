@@ -17,10 +17,7 @@ import { seg } from './client.js';
 import type { KubeClient } from './client.js';
 import { preflight } from './preflight.js';
 import type { PreflightOptions } from './preflight.js';
-import {
-  RECORD_ANNOTATION, STATUS_ANNOTATION, assertWritable, decodeData, jsonAnnotation, ref, tlsDataOf, withCertificate, withOpaqueData,
-  withStatus,
-} from './secret-layout.js';
+import { assertWritable, decodeData, ref, storedFrom, withCertificate, withOpaqueData, withStatus } from '../secret-layout.js';
 import type { Secret } from './types.js';
 
 /** Options of {@link KubernetesStore}. */
@@ -58,13 +55,7 @@ export class KubernetesStore implements CertificateStore {
     const s = await this.getSecret(t);
     if (!s) return undefined;
     assertWritable(s, t, { adopt: this.adopt, tls: true });
-    return {
-      data: tlsDataOf(s),
-      record: jsonAnnotation<CertificateRecord>(s, RECORD_ANNOTATION, t),
-      status: jsonAnnotation<CertificateStatus>(s, STATUS_ANNOTATION, t),
-      location: location(t),
-      annotations: s.metadata.annotations ?? {},
-    };
+    return storedFrom(s, t, location(t));
   }
 
   async write(t: SecretTarget, data: TlsData, record: CertificateRecord): Promise<WriteResult> {

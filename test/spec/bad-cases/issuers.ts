@@ -89,7 +89,7 @@ export const ISSUERS_CASES: BadCase[] = [
     expected: [
       'in.yaml:9:14: spec.acme.solvers[0].dns01: no DNS01 provider specified (set one of rfc2136, route53 or webhook)',
       'in.yaml:9:30: spec.acme.solvers[0].dns01.cnameStrategy: unsupported value "Folow": must be "None" or "Follow" (did you mean "Follow"?)',
-      'in.yaml:10:14: spec.acme.solvers[1].dns01: may not specify more than one provider type (found route53, cloudflare)',
+      'in.yaml:10:14: spec.acme.solvers[1].dns01: may not specify more than one provider type (found cloudflare, route53)',
     ],
   },
   {

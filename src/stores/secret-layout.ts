@@ -1,6 +1,8 @@
 /**
  * How certctl lays out a certificate Secret, as pure functions over Secret objects: which keys,
- * labels and annotations certctl owns, what it may overwrite, and what it must leave alone.
+ * labels and annotations certctl owns, what it may overwrite, and what it must leave alone. The
+ * Kubernetes store and `--store none` (the memory store) both build Secrets here, so a Secret
+ * printed by `issue --store none` is one a later `--store kubernetes` run recognises as its own.
  *
  * Owned by certctl: data `tls.crt`, `tls.key`, `ca.crt` (the latter only once certctl wrote it,
  * tracked in `certctl.io/data-keys`); the labels/annotations of the last record's `secret` (cert-
@@ -8,11 +10,12 @@
  * cert-manager does); cert-manager's certificate-detail annotations; `certctl.io/*`. Everything
  * else on the Secret belongs to someone else and is carried over untouched.
  */
-import { StoreError } from '../store-error.js';
-import type { SecretTarget, TlsData } from '../store.js';
-import type { CertificateRecord, CertificateStatus } from '../records.js';
-import { OPAQUE_SECRET_TYPE, TLS_SECRET_TYPE } from './types.js';
-import type { Secret } from './types.js';
+import { StoreError } from './store-error.js';
+import type { SecretTarget, StoredCertificate, TlsData } from './store.js';
+import { normalizeStatus } from './records.js';
+import type { CertificateRecord, CertificateStatus } from './records.js';
+import { OPAQUE_SECRET_TYPE, TLS_SECRET_TYPE } from './kubernetes/types.js';
+import type { Secret } from './kubernetes/types.js';
 
 /**
  * Marks Secrets certctl created (or adopted). Not `app.kubernetes.io/managed-by`: Helm and other
@@ -201,4 +204,15 @@ function checkSize(s: Secret, t: SecretTarget): Secret {
   const ann = Object.entries(s.metadata.annotations ?? {}).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
   if (ann > MAX_ANNOTATION_BYTES) throw new StoreError(`Secret ${ref(t)} would carry ${ann} bytes of annotations, more than Kubernetes allows (256 KiB)`);
   return s;
+}
+
+/** What a certificate Secret holds, as a store returns it. */
+export function storedFrom(s: Secret, t: SecretTarget, location: string): StoredCertificate {
+  return {
+    data: tlsDataOf(s),
+    record: jsonAnnotation<CertificateRecord>(s, RECORD_ANNOTATION, t),
+    status: normalizeStatus(jsonAnnotation<CertificateStatus>(s, STATUS_ANNOTATION, t)),
+    location,
+    annotations: s.metadata.annotations ?? {},
+  };
 }

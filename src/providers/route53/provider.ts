@@ -8,22 +8,23 @@
  * fail, and the provider reads again. Changes to one name are also serialized in this process.
  * Present waits for INSYNC; the caller still checks every authoritative nameserver.
  */
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Route53Config } from '../spec/types.js';
-import type { DnsProvider, TxtRecord } from './provider.js';
-import type { ProviderContext } from './registry.js';
-import { DEFAULT_TUNING, Route53Api, Route53Error } from './route53/api.js';
-import type { Route53Sdk, Route53Tuning, ZoneRef } from './route53/api.js';
-import { route53Credentials } from './route53/credentials.js';
-import type { CredentialProvidersSdk } from './route53/credentials.js';
-import { KeyedLock } from './route53/keyed-lock.js';
-import { fingerprint, planCleanUp, planPresent } from './route53/rrsets.js';
-import { findHostedZone } from './route53/zones.js';
-import type { HostedZone } from './route53/zones.js';
+import { memo } from '../../shared/memo.js';
+import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
+import { DEFAULT_TUNING, Route53Api, Route53Error } from './api.js';
+import type { Route53Sdk, Route53Tuning, ZoneRef } from './api.js';
+import type { Route53Config } from './config.js';
+import { route53Credentials } from './credentials.js';
+import type { CredentialProvidersSdk } from './credentials.js';
+import { fingerprint, planCleanUp, planPresent } from './rrsets.js';
+import { createRoute53Shared, pacerFor } from './shared.js';
+import type { Route53Shared } from './shared.js';
+import { findHostedZone, zonesNamed } from './zones.js';
+import type { HostedZone } from './zones.js';
 
-export type { HostedZone } from './route53/zones.js';
-export type { Route53Tuning } from './route53/api.js';
+export type { HostedZone } from './zones.js';
+export type { Route53Tuning } from './api.js';
+export type { Route53Config } from './config.js';
 
 /** The Route 53 provider, plus what it can tell about its choices. */
 export interface Route53Provider extends DnsProvider {
@@ -38,20 +39,6 @@ export interface Route53Options {
   tuning?: Partial<Route53Tuning>;
   /** Default true. Off, two providers in one process race like two processes (tests of the compare-and-swap). */
   serializeInProcess?: boolean;
-}
-
-/** Shared by every Route 53 provider of this process: two solvers may write the same name. */
-const locks = new KeyedLock();
-
-/** Marks the SDK's Node 20 NodeVersionSupportWarning as already shown, in the copy of @aws-sdk/core the client itself loads. */
-function silenceNodeVersionWarning(): void {
-  try {
-    const fromClient = createRequire(createRequire(import.meta.url).resolve('@aws-sdk/client-route-53'));
-    const core = fromClient('@aws-sdk/core/client') as { state?: { warningEmitted?: boolean } };
-    if (core.state && typeof core.state === 'object') core.state.warningEmitted = true;
-  } catch {
-    // A changed SDK layout only brings the notice back; it must never break issuance.
-  }
 }
 
 /** Endpoint overrides as the SDK reads them, but from `env` (AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL). */
@@ -70,14 +57,20 @@ function redactor(secrets: string[]): (s: string) => string {
  * AWS_DEFAULT_REGION, else us-east-1 (Route 53 is global; the region picks the STS endpoint and
  * the partition). Throws `route53: …` errors for invalid or unusable configuration.
  */
-export async function createRoute53Provider(config: Route53Config, ctx: ProviderContext, options: Route53Options = {}): Promise<Route53Provider> {
+export async function createRoute53Provider(
+  config: Route53Config,
+  ctx: ProviderContext,
+  options: Route53Options = {},
+  shared: Route53Shared = createRoute53Shared(),
+): Promise<Route53Provider> {
   const tuning: Route53Tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const region = config.region || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || 'us-east-1';
   const endpoint = endpoints(ctx.env);
   const loadCredentialSdk = (): Promise<CredentialProvidersSdk> => import('@aws-sdk/credential-providers');
-  const creds = await route53Credentials(config, ctx, { region, stsEndpoint: endpoint.sts, loadSdk: loadCredentialSdk });
+  // Secret references are named, never their values: two solvers naming the same Secrets share one chain.
+  const account = JSON.stringify([ctx.secretNamespace, region, endpoint, config.accessKeyID, config.accessKeyIDSecretRef?.name, config.accessKeyIDSecretRef?.key, config.secretAccessKeySecretRef?.name, config.secretAccessKeySecretRef?.key, config.role, config.serviceAccountRef]);
+  const creds = await memo(shared.credentials, account, () => route53Credentials(config, ctx, { region, stsEndpoint: endpoint.sts, loadSdk: loadCredentialSdk }));
 
-  silenceNodeVersionWarning();
   const sdk: Route53Sdk = await import('@aws-sdk/client-route-53');
   const client = new sdk.Route53Client({
     region,
@@ -87,19 +80,13 @@ export async function createRoute53Provider(config: Route53Config, ctx: Provider
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
   });
-  const api = new Route53Api(sdk, client, tuning, redactor(creds.secrets));
+  const pace = pacerFor(shared, account, (ms) => ctx.debug(`route53: pacing requests (5 per second per account): waiting ${Math.ceil(ms)} ms`));
+  const api = new Route53Api(sdk, client, tuning, redactor(creds.secrets), { pace, debug: ctx.debug });
   const configuredId = config.hostedZoneID?.replace(/^\/?hostedzone\//, '');
-  const zones = new Map<string, Promise<HostedZone>>();
 
   const zoneFor = (record: TxtRecord, signal?: AbortSignal): Promise<HostedZone> => {
     if (configuredId) return Promise.resolve({ id: configuredId, name: record.zone, note: `route53: using hosted zone ${configuredId} (hostedZoneID) for ${record.fqdn}` });
-    let zone = zones.get(record.fqdn);
-    if (!zone) {
-      zone = findHostedZone(api, record.fqdn, record.zone, signal);
-      zones.set(record.fqdn, zone);
-      zone.catch(() => zones.delete(record.fqdn));
-    }
-    return zone;
+    return findHostedZone((name) => memo(shared.zones, `${account}|${name}`, () => zonesNamed(api, name, signal)), record.fqdn, record.zone);
   };
 
   /** One read-modify-write of our value; returns the change ID, or undefined when nothing had to change. */
@@ -128,7 +115,7 @@ export async function createRoute53Provider(config: Route53Config, ctx: Provider
   }
 
   const serialized = <T>(zone: ZoneRef, record: TxtRecord, task: () => Promise<T>): Promise<T> =>
-    options.serializeInProcess === false ? task() : locks.run(`${endpoint.route53 ?? ''}|${zone.id}|${record.fqdn}`, task);
+    options.serializeInProcess === false ? task() : shared.locks.run(`${endpoint.route53 ?? ''}|${zone.id}|${record.fqdn}`, task);
 
   return {
     name: 'route53',
@@ -136,6 +123,7 @@ export async function createRoute53Provider(config: Route53Config, ctx: Provider
     zoneFor,
     async present(record, signal) {
       const zone = await zoneFor(record, signal);
+      ctx.debug(zone.note);
       const changeId = await serialized(zone, record, () => apply(zone, record, 'present', signal));
       // Outside the lock: the other value of an apex + wildcard pair need not wait for this one.
       if (changeId) await api.waitInsync(zone, changeId, signal);

@@ -7,16 +7,25 @@
  * cleanUp finds our record by value and deletes it by RecordId — never by name, which would take
  * other values with it (the mistake of the most-used community webhook).
  */
-import type { SecretKeySelector, WebhookConfig } from '../spec/types.js';
-import { AliDnsApi, AliDnsError, DEFAULT_TUNING } from './alidns/api.js';
-import type { AliDnsTuning, AliRecord } from './alidns/api.js';
-import { credentialFields, parseAliDnsConfig } from './alidns/config.js';
-import type { AliDnsSettings } from './alidns/config.js';
-import type { DnsProvider, TxtRecord } from './provider.js';
-import type { ProviderContext } from './registry.js';
+import { envSecret } from '../../shared/env-secret.js';
+import { memo } from '../../shared/memo.js';
+import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
+import { AliDnsApi, AliDnsError, DEFAULT_TUNING } from './api.js';
+import type { AliDnsTuning, AliRecord } from './api.js';
+import type { AliDnsSettings } from './config.js';
 
-export { ALIDNS_SOLVER_NAMES } from './alidns/config.js';
-export type { AliDnsTuning } from './alidns/api.js';
+export { ALIDNS_SOLVER_NAMES } from './config.js';
+export type { AliDnsTuning } from './api.js';
+export type { AliDnsSettings } from './config.js';
+
+/** Domain lookups shared by every AliDNS solver of one run, by account and zone. */
+export interface AliDnsShared {
+  domains: Map<string, Promise<string>>;
+}
+
+export function createAliDnsShared(): AliDnsShared {
+  return { domains: new Map() };
+}
 
 /** The AliDNS provider, plus the domain lookup it uses (for messages). */
 export interface AliDnsProvider extends DnsProvider {
@@ -38,29 +47,22 @@ interface AliCredentials {
   securityToken?: string;
 }
 
-/** Credentials from the references, or (with no reference at all) from ALICLOUD_* in the environment; one error lists all that is missing. */
-async function credentials(s: AliDnsSettings, w: WebhookConfig, ctx: ProviderContext): Promise<AliCredentials> {
-  const [idField, secretField] = credentialFields(w);
-  if (!s.accessKeyId && !s.accessKeySecret && !s.securityToken) {
-    const { ALICLOUD_ACCESS_KEY: id, ALICLOUD_SECRET_KEY: secret, ALICLOUD_SECURITY_TOKEN: token } = ctx.env;
-    const missing = [...(id ? [] : [`${w.configPath}.${idField} (or env ALICLOUD_ACCESS_KEY)`]), ...(secret ? [] : [`${w.configPath}.${secretField} (or env ALICLOUD_SECRET_KEY)`])];
+/** Credentials from the references, or (with no reference at all) from ALICLOUD_* (or *_FILE) in the environment; one error lists all that is missing. */
+async function credentials(s: AliDnsSettings, ctx: ProviderContext): Promise<AliCredentials> {
+  if (!s.accessKeyId || !s.accessKeySecret) {
+    const id = envSecret(ctx.env, 'ALICLOUD_ACCESS_KEY');
+    const secret = envSecret(ctx.env, 'ALICLOUD_SECRET_KEY');
+    const token = envSecret(ctx.env, 'ALICLOUD_SECURITY_TOKEN');
+    const missing = [...(id ? [] : [`${s.configPath}.${s.fields.id} (or env ALICLOUD_ACCESS_KEY)`]), ...(secret ? [] : [`${s.configPath}.${s.fields.secret} (or env ALICLOUD_SECRET_KEY)`])];
     if (missing.length > 0 || !id || !secret) throw new Error(`alidns: missing credentials: ${missing.join(', ')}`);
-    return { accessKeyId: id, accessKeySecret: secret, securityToken: token || undefined };
+    return { accessKeyId: id.trim(), accessKeySecret: secret.trim(), securityToken: token?.trim() || undefined };
   }
-  const missing = [...(s.accessKeyId ? [] : [`${w.configPath}.${idField}`]), ...(s.accessKeySecret ? [] : [`${w.configPath}.${secretField}`])];
-  if (missing.length > 0 || !s.accessKeyId || !s.accessKeySecret) throw new Error(`alidns: missing credentials: ${missing.join(', ')}`);
   const [accessKeyId, accessKeySecret, securityToken] = await Promise.all([
     ctx.secretValue(s.accessKeyId),
     ctx.secretValue(s.accessKeySecret),
     s.securityToken ? ctx.secretValue(s.securityToken) : Promise.resolve(undefined),
   ]);
   return { accessKeyId: accessKeyId.trim(), accessKeySecret: accessKeySecret.trim(), securityToken: securityToken?.trim() || undefined };
-}
-
-/** The Secret references of an AliDNS webhook config, so a caller can check they exist before ordering; throws on an invalid config. */
-export function aliDnsSecretRefs(config: WebhookConfig): SecretKeySelector[] {
-  const s = parseAliDnsConfig(config);
-  return [s.accessKeyId, s.accessKeySecret, s.securityToken].filter((r): r is SecretKeySelector => r !== undefined);
 }
 
 const bare = (name: string): string => name.replace(/\.$/, '').toLowerCase();
@@ -76,16 +78,15 @@ export function relativeName(fqdn: string, domain: string): string {
   return name.slice(0, -(d.length + 1));
 }
 
-/** Creates the AliDNS provider for a `dns01.webhook` block with solverName alidns-solver or alidns. */
-export async function createAliDnsProvider(config: WebhookConfig, ctx: ProviderContext, options: AliDnsOptions = {}): Promise<AliDnsProvider> {
-  const settings = parseAliDnsConfig(config);
-  const creds = await credentials(settings, config, ctx);
+/** Creates the AliDNS provider for the settings of a `dns01.webhook` block with solverName alidns-solver or alidns. */
+export async function createAliDnsProvider(settings: AliDnsSettings, ctx: ProviderContext, options: AliDnsOptions = {}, shared: AliDnsShared = createAliDnsShared()): Promise<AliDnsProvider> {
+  const creds = await credentials(settings, ctx);
   const { default: RPCClient } = await import('@alicloud/pop-core');
   const client = new RPCClient({ ...creds, endpoint: settings.endpoint, apiVersion: '2015-01-09' });
   const secrets = [creds.accessKeySecret, creds.securityToken, creds.accessKeyId].filter((s): s is string => Boolean(s && s.length >= 4));
   const redact = (s: string): string => secrets.reduce((acc, x) => acc.split(x).join('<redacted>'), s);
   const api = new AliDnsApi(client, { ...DEFAULT_TUNING, ...options.tuning }, redact);
-  const domains = new Map<string, Promise<string>>();
+  const account = `${settings.endpoint}|${creds.accessKeyId}`;
 
   async function lookUp(zone: string, signal?: AbortSignal): Promise<string> {
     const labels = bare(zone).split('.');
@@ -95,15 +96,7 @@ export async function createAliDnsProvider(config: WebhookConfig, ctx: ProviderC
     throw new Error(`alidns: none of ${candidates.join(', ')} is a domain of this Alibaba Cloud account (asked DescribeDomainRecords); add the domain in the Alibaba Cloud DNS console, or use the account that holds it`);
   }
 
-  const domainFor = (record: TxtRecord, signal?: AbortSignal): Promise<string> => {
-    let d = domains.get(record.zone);
-    if (!d) {
-      d = lookUp(record.zone, signal);
-      domains.set(record.zone, d);
-      d.catch(() => domains.delete(record.zone));
-    }
-    return d;
-  };
+  const domainFor = (record: TxtRecord, signal?: AbortSignal): Promise<string> => memo(shared.domains, `${account}|${record.zone}`, () => lookUp(record.zone, signal));
 
   async function ours(record: TxtRecord, signal?: AbortSignal): Promise<{ domain: string; rr: string; found: AliRecord[] }> {
     const domain = await domainFor(record, signal);

@@ -5,21 +5,22 @@
  * provider contract asks for without reading the zone first.
  */
 import { isIP } from 'node:net';
-import { CLASS, RCODE, describeRcode } from '../dns/wire/constants.js';
-import { createUpdate } from '../dns/wire/message.js';
-import { isSubdomain, normalizeName } from '../dns/wire/name.js';
-import { txtStrings } from '../dns/wire/rdata.js';
-import { exchange, formatEndpoint } from '../dns/wire/transport.js';
-import type { Endpoint } from '../dns/wire/transport.js';
-import { parseTsigAlgorithm } from '../dns/wire/tsig.js';
-import type { TsigKey } from '../dns/wire/tsig.js';
-import type { ResourceRecord } from '../dns/wire/types.js';
-import type { DnsProvider, TxtRecord } from './provider.js';
+import { CLASS, RCODE, describeRcode } from '../../dns/wire/constants.js';
+import { createUpdate } from '../../dns/wire/message.js';
+import { isSubdomain, normalizeName } from '../../dns/wire/name.js';
+import { txtStrings } from '../../dns/wire/rdata.js';
+import { exchange, formatEndpoint } from '../../dns/wire/transport.js';
+import type { Endpoint } from '../../dns/wire/transport.js';
+import { parseTsigAlgorithm } from '../../dns/wire/tsig.js';
+import type { TsigKey } from '../../dns/wire/tsig.js';
+import type { ResourceRecord } from '../../dns/wire/types.js';
+import type { DnsProvider, TxtRecord } from '../provider.js';
+import { TSIG_ALGORITHMS, tsigSecretProblem } from './config.js';
+import type { Rfc2136Algorithm } from './config.js';
 
-/** TSIG algorithm names accepted in cert-manager's `tsigAlgorithm` (case-insensitive). */
-export type Rfc2136Algorithm = 'HMACMD5' | 'HMACSHA1' | 'HMACSHA256' | 'HMACSHA512';
+export type { Rfc2136Algorithm } from './config.js';
 
-const ALGORITHMS: readonly Rfc2136Algorithm[] = ['HMACMD5', 'HMACSHA1', 'HMACSHA256', 'HMACSHA512'];
+const ALGORITHMS = TSIG_ALGORITHMS;
 
 /** Options of {@link createRfc2136Provider}, mirroring cert-manager's `rfc2136` solver config. */
 export interface Rfc2136Options {
@@ -72,12 +73,9 @@ export function parseNameserver(s: string): Endpoint {
 }
 
 function decodeSecret(secret: string): Buffer {
-  const compact = secret.replace(/\s+/g, '');
-  // Buffer.from(…, 'base64') silently skips junk; validate so a mangled secret fails here, clearly.
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) {
-    throw fail('tsigSecret is not valid base64');
-  }
-  return Buffer.from(compact, 'base64');
+  const problem = tsigSecretProblem(secret);
+  if (problem) throw fail(problem.replace('the TSIG secret', 'tsigSecret'));
+  return Buffer.from(secret.replace(/\s+/g, ''), 'base64');
 }
 
 function tsigKey(o: Rfc2136Options): TsigKey | undefined {

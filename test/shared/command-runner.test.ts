@@ -6,7 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CertificateResult } from '../../src/core/events.js';
-import { deployHookEnv, HOOK_OUTPUT_BYTES, runHook } from '../../src/core/hooks.js';
+import { deployHookEnv } from '../../src/core/hooks.js';
+import { createCommandRunner, OUTPUT_TAIL_BYTES as HOOK_OUTPUT_BYTES } from '../../src/shared/command-runner.js';
+import type { KillGroup } from '../../src/shared/command-runner.js';
+
+interface HookOptions {
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  cwd?: string;
+  killGraceMs?: number;
+  killGroup?: KillGroup;
+  secrets?: string[];
+}
+
+/** Hooks run through the shared runner with a shell, as the core runs them. */
+const runHook = (command: string, o: HookOptions) =>
+  createCommandRunner({ killGroup: o.killGroup, killGraceMs: o.killGraceMs })({ shell: command, env: o.env, timeoutMs: o.timeoutMs, signal: o.signal, cwd: o.cwd, secrets: o.secrets });
 
 const ENV = { PATH: '/usr/bin:/bin' };
 let dir: string;
@@ -74,7 +90,7 @@ test('timeout kills the whole process group, grandchildren included', async () =
   assert.equal(r.timedOut, true);
   assert.equal(r.code, null);
   assert.equal(r.signal, 'SIGTERM');
-  assert.match(r.output, /timed out after 300 ms/);
+  assert.match(r.output, /timed out after 300 ms; killed/);
   assert.ok(took < 2500, `took ${took} ms`);
   const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
   assert.ok(await waitDead(grandchild), `sleep grandchild ${grandchild} was killed`);
@@ -159,6 +175,8 @@ const result: CertificateResult = {
 
 test('deployHookEnv: names, paths and identifiers for a file store', () => {
   assert.deepEqual(deployHookEnv(result), {
+    RENEWED_DOMAINS: 'example.com *.example.com',
+    RENEWED_LINEAGE: '/var/lib/certs/prod/web-tls',
     CERTCTL_CERTIFICATE_NAME: 'web',
     CERTCTL_NAMESPACE: 'prod',
     CERTCTL_SECRET_NAME: 'web-tls',
@@ -174,7 +192,7 @@ test('deployHookEnv: names, paths and identifiers for a file store', () => {
 
 test('deployHookEnv: no paths for a Secret, no CA path without ca.crt, explicit files win', () => {
   const kube = deployHookEnv({ ...result, files: undefined, location: 'Secret prod/web-tls' });
-  assert.deepEqual(Object.keys(kube).sort(), ['CERTCTL_CERTIFICATE_NAME', 'CERTCTL_DNS_NAMES', 'CERTCTL_NAMESPACE', 'CERTCTL_NOT_AFTER', 'CERTCTL_REASON', 'CERTCTL_SECRET_NAME']);
+  assert.deepEqual(Object.keys(kube).sort(), ['CERTCTL_CERTIFICATE_NAME', 'CERTCTL_DNS_NAMES', 'CERTCTL_NAMESPACE', 'CERTCTL_NOT_AFTER', 'CERTCTL_REASON', 'CERTCTL_SECRET_NAME', 'RENEWED_DOMAINS']);
   const acme = deployHookEnv(result, { 'tls.crt': '/d/tls.crt', 'tls.key': '/d/tls.key' });
   assert.equal(acme.CERTCTL_CA_PATH, undefined);
   assert.equal(acme.CERTCTL_DIR, '/d');
@@ -186,7 +204,30 @@ test('deployHookEnv never carries key material, and a hook sees the variables', 
   withKey.tlsKey = '-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----';
   const env = deployHookEnv(withKey);
   assert.ok(Object.values(env).every((v) => !/PRIVATE KEY|secret/.test(v)));
-  assert.ok(Object.keys(env).every((k) => k.startsWith('CERTCTL_')));
+  assert.ok(Object.keys(env).every((k) => k.startsWith('CERTCTL_') || k.startsWith('RENEWED_')));
   const r = await runHook('echo "$CERTCTL_CERTIFICATE_NAME $CERTCTL_DNS_NAMES"', { env: { ...ENV, ...env }, timeoutMs: 5000 });
   assert.equal(r.output, 'web example.com *.example.com\n');
+});
+
+test('output is redacted: PEM private keys (whole or cut by the tail) and the values the command was given', async () => {
+  const secret = 'tok-3f9a1c77e2';
+  const r = await runHook(
+    `echo "token is $API_TOKEN"; openssl genpkey -algorithm ed25519 2>/dev/null; printf 'partial:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow'`,
+    { env: { ...ENV, API_TOKEN: secret }, timeoutMs: 10_000, secrets: [secret] },
+  );
+  assert.ok(r.ok);
+  assert.doesNotMatch(r.output, new RegExp(secret));
+  assert.doesNotMatch(r.output, /MC4CAQAwBQYDK2VwBCIE|MIIEow/);
+  assert.match(r.output, /token is \[redacted\]/);
+  assert.match(r.output, /\[private key redacted\]/);
+  assert.match(r.output, /partial:\n\[rsa private key redacted\]$/);
+});
+
+test('a secret cut by the start of the kept tail is still removed', async () => {
+  const secret = 'S'.repeat(40) + 'ecret-value';
+  // The secret straddles the point where the 4 KiB tail begins.
+  const r = await runHook(`head -c 4090 /dev/zero | tr '\\0' x; printf '%s' "$V"; echo`, { env: { ...ENV, V: secret }, timeoutMs: 10_000, secrets: [secret] });
+  assert.ok(r.ok);
+  assert.doesNotMatch(r.output, /ecret-value/);
+  assert.doesNotMatch(r.output, /SSSS/);
 });

@@ -1,0 +1,80 @@
+/**
+ * When the CA wants a certificate renewed (RFC 9773 ARI), with what the ACME issuer remembers in
+ * the certificate's status: the window is fetched at most once per Retry-After, and the moment
+ * chosen inside it is kept while the window stays the same. A failure to fetch never blocks
+ * renewal: the lifetime rule applies instead.
+ */
+import type { ParsedCertificate } from '../../pki/parse.js';
+import { ariCertId, ariDecision } from '../../renewal/ari.js';
+import { memo } from '../../shared/memo.js';
+import type { AcmeIssuerSpec } from '../../spec/types.js';
+import type { AriState } from '../../stores/records.js';
+import type { IssuerStateSlot, RenewalWindow, RenewalWindowRequest } from '../issuer.js';
+import type { AcmeHttp } from './acme-http.js';
+import { DEFAULT_ARI_RETRY_MS, fetchRenewalInfo } from './ari-client.js';
+import type { AcmeRunServices } from './run-services.js';
+
+/**
+ * renewalInfo is unauthenticated: one client per server and run serves every certificate's
+ * request, with the directory fetched once.
+ */
+function ariClient(spec: AcmeIssuerSpec, services: AcmeRunServices): Promise<AcmeHttp> {
+  return memo(services.ariClients, `${spec.server}|${spec.caBundle ?? ''}|${spec.skipTLSVerify}`, async () => {
+    const [{ AcmeHttp }, { generatePrivateKey, encodePrivateKey }] = await Promise.all([import('./acme-http.js'), import('../../pki/keys.js')]);
+    const key = await generatePrivateKey({ algorithm: 'ECDSA', size: 256 });
+    return new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: encodePrivateKey(key, 'PKCS8'), caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify });
+  });
+}
+
+export async function ariRenewalWindow(
+  spec: AcmeIssuerSpec,
+  services: AcmeRunServices,
+  leaf: ParsedCertificate,
+  slot: IssuerStateSlot,
+  req: RenewalWindowRequest,
+): Promise<RenewalWindow | undefined> {
+  const now = req.now;
+  // Expired: renew anyway, the CA's window no longer matters. No AKI: the CA cannot be asked.
+  if (leaf.notAfter.getTime() <= now.getTime() || !leaf.authorityKeyId) return undefined;
+  const acme = slot.get()?.acme;
+  let state: AriState | undefined = acme?.ari?.serial === leaf.serialHex ? acme.ari : undefined;
+  if (!state || !state.nextCheck || Date.parse(state.nextCheck) <= now.getTime()) {
+    try {
+      const info = await fetchRenewalInfo(await ariClient(spec, services), ariCertId(leaf), now);
+      if (!info) return undefined;
+      const nextCheck = new Date(info.retryAfter?.getTime() ?? now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
+      const changed = !state || state.windowStart !== info.window.start.toISOString() || state.windowEnd !== info.window.end.toISOString();
+      state = {
+        serial: leaf.serialHex,
+        windowStart: info.window.start.toISOString(),
+        windowEnd: info.window.end.toISOString(),
+        chosen: changed ? '' : state!.chosen,
+        ...(info.explanationURL ? { explanationURL: info.explanationURL } : {}),
+        nextCheck,
+      };
+      if (changed && info.explanationURL) req.event('ARI', `the CA changed its renewal window: ${info.explanationURL}`, 'warning');
+    } catch (err) {
+      if (req.signal?.aborted) throw err;
+      req.event('ARI', `renewal information unavailable (${(err as Error).message}); using the certificate's lifetime`, 'warning');
+      if (!state) return undefined;
+    }
+  }
+  const window = { start: new Date(state.windowStart), end: new Date(state.windowEnd) };
+  const d = ariDecision({
+    window,
+    chosen: state.chosen ? new Date(state.chosen) : undefined,
+    chosenWindow: window,
+    now,
+    nextRunAt: req.nextRunAt,
+    fallback: req.fallback,
+    random: req.random,
+  });
+  const final: AriState = { ...state, chosen: (d.chosen ?? d.at).toISOString() };
+  if (JSON.stringify(final) !== JSON.stringify(acme?.ari)) await slot.update((s) => ({ ...s, acme: { ...s?.acme, ari: final } }));
+  return {
+    at: d.at,
+    renewBy: d.renew ? new Date(Math.max(d.at.getTime(), now.getTime())) : now,
+    window,
+    ...(state.explanationURL ? { explanationURL: state.explanationURL } : {}),
+  };
+}

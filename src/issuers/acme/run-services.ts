@@ -1,0 +1,35 @@
+/**
+ * What every ACME issuer of one run shares: one account session per server and account key, one
+ * unauthenticated renewal-info client per server, one DNS resolver with its zone lookups, and one
+ * pool of DNS providers. Built empty; each part is created on first use, so a run with nothing to
+ * issue creates none of the signing or DNS machinery.
+ */
+import type { Dns01Options } from '../../dns/dns01-options.js';
+import type { Resolver } from '../../dns/resolver.js';
+import { ProviderPool } from '../../providers/pool.js';
+import type { CommandRunner } from '../../shared/command-runner.js';
+import type { AcmeHttp } from './acme-http.js';
+
+export interface AcmeRunOptions {
+  dns01: Dns01Options;
+  env: Record<string, string | undefined>;
+  /** Bound ServiceAccount tokens (Kubernetes TokenRequest), when certctl talks to a cluster. */
+  serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
+  runCommand: CommandRunner;
+  /** Progress for `-v` (retries, waits), never secrets. */
+  debug: (message: string) => void;
+}
+
+export class AcmeRunServices {
+  readonly providers = new ProviderPool();
+  /** Account sessions, by server and account key Secret. */
+  readonly sessions = new Map<string, Promise<AcmeHttp>>();
+  /** Renewal-info clients, by server and TLS settings. */
+  readonly ariClients = new Map<string, Promise<AcmeHttp>>();
+  /** DNS zone of a name, by name. */
+  readonly zones = new Map<string, Promise<string>>();
+  /** Created by the first order (the DNS code loads only then). */
+  resolver?: Resolver;
+
+  constructor(readonly options: AcmeRunOptions) {}
+}
