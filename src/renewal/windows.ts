@@ -212,3 +212,26 @@ export function windowContaining(windows: readonly RenewalWindow[], at: Date): C
   }
   return undefined;
 }
+
+/**
+ * One line for `plan` and `status`: where the renewal time is and why, e.g. "moved from
+ * 2026-03-02T13:30:00Z to 2026-03-07T01:00:00Z, when window 0 (0 2 * * 6, Europe/Berlin) opens
+ * until 2026-03-07T05:00:00Z".
+ */
+export function explainWindowedRenewal(result: WindowedRenewalTime): string {
+  const name = (w: ChosenWindow): string => `window ${w.index} (${w.cron}, ${w.timezone})`;
+  switch (result.kind) {
+    case 'unrestricted':
+      return `renewal at ${iso(result.at.getTime())}; no renewal windows`;
+    case 'inWindow':
+      return `renewal at ${iso(result.at.getTime())}, inside ${name(result.window)} open ${iso(result.window.start.getTime())} to ${iso(result.window.end.getTime())}`;
+    case 'moved':
+      return `renewal moved from ${iso(result.desired.getTime())} to ${iso(result.at.getTime())}, when ${name(result.window)} opens until ${iso(result.window.end.getTime())}`;
+    case 'noWindow':
+      return `${result.reason}: ${result.message}`;
+    case 'disabled':
+      return 'automatic renewal disabled (renewal.policy: Disabled)';
+    case 'invalid':
+      return `no renewal time: ${result.message}`;
+  }
+}
