@@ -26,7 +26,7 @@ const HOUR = 60 * MINUTE;
 const mod = (a: number, b: number): number => ((a % b) + b) % b;
 
 /**
- * The first time the schedule fires strictly after `afterMs`, or undefined when it does not
+ * The first time the schedule fires strictly after `after`, or undefined when it does not
  * fire within five years (`0 0 30 2 *` never does).
  */
 export function nextFiring(schedule: CronSchedule, after: Date): Date | undefined {

@@ -42,6 +42,7 @@ export type CronSchedule =
     }
   | { readonly kind: 'every'; readonly delayMs: number };
 
+/** A parsed expression, or cert-manager's message for why it does not parse. */
 export type ParsedCron = { ok: true; schedule: CronSchedule } | { ok: false; message: string };
 
 interface Bounds {

@@ -29,6 +29,7 @@ export interface WallClock {
 /** UTC: what Go returns for `""`, `UTC` and (on a machine or container without a zone) `Local`. */
 export const UTC_ZONE: TimeZone = Object.freeze({ name: 'UTC', offsetAt: () => 0 });
 
+/** A loaded zone, or Go's message for a name it does not load (`unknown time zone X`). */
 export type LoadedZone = { ok: true; zone: TimeZone } | { ok: false; message: string };
 
 /**
