@@ -57,25 +57,6 @@ function encryptBlock(k: Uint16Array, r: Uint16Array): void {
   for (let n = 0; n < 5; n++) mix();
 }
 
-function decryptBlock(k: Uint16Array, r: Uint16Array): void {
-  let j = 63;
-  const unmix = (): void => {
-    for (let i = 3; i >= 0; i--) {
-      const s = ROTATIONS[i]!;
-      const x = ((r[i]! >>> s) | (r[i]! << (16 - s))) & 0xffff;
-      r[i] = (x - k[j--]! - (r[(i + 3) & 3]! & r[(i + 2) & 3]!) - (~r[(i + 3) & 3]! & r[(i + 1) & 3]!)) & 0xffff;
-    }
-  };
-  const unmash = (): void => {
-    for (let i = 3; i >= 0; i--) r[i] = (r[i]! - k[r[(i + 3) & 3]! & 63]!) & 0xffff;
-  };
-  for (let n = 0; n < 5; n++) unmix();
-  unmash();
-  for (let n = 0; n < 6; n++) unmix();
-  unmash();
-  for (let n = 0; n < 5; n++) unmix();
-}
-
 function readWords(buf: Buffer, at: number, r: Uint16Array): void {
   for (let i = 0; i < 4; i++) r[i] = buf.readUInt16LE(at + 2 * i);
 }
@@ -109,22 +90,6 @@ export function rc2CbcEncrypt(key: Buffer, effectiveBits: number, iv: Buffer, da
     encryptBlock(k, r);
     writeWords(r, out, at);
     prev = out.subarray(at, at + 8);
-  }
-  return out;
-}
-
-/** RC2-CBC decryption; the caller removes the padding. */
-export function rc2CbcDecrypt(key: Buffer, effectiveBits: number, iv: Buffer, data: Buffer): Buffer {
-  if (iv.length !== 8 || data.length % 8 !== 0) throw new Error('RC2-CBC needs an 8-byte IV and whole 8-byte blocks');
-  const k = expandRc2Key(key, effectiveBits);
-  const out = Buffer.alloc(data.length);
-  const r = new Uint16Array(4);
-  for (let at = 0; at < data.length; at += 8) {
-    readWords(data, at, r);
-    decryptBlock(k, r);
-    writeWords(r, out, at);
-    const prev = at === 0 ? iv : data.subarray(at - 8, at);
-    for (let i = 0; i < 8; i++) out[at + i]! ^= prev[i]!;
   }
   return out;
 }
