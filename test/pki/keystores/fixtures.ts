@@ -42,9 +42,9 @@ export async function makeCa(): Promise<{ rootKey: KeyObject; rootPem: string; i
   return { rootKey, rootPem, interKey, interPem };
 }
 
-/** A leaf of key type `spec` issued by the intermediate of `ca`. */
-export async function makeLeaf(ca: Awaited<ReturnType<typeof makeCa>>, spec: KeySpec & { label: string }): Promise<KeystoreMaterial> {
-  const key = await generatePrivateKey(spec);
+/** A leaf of key type `spec` issued by the intermediate of `ca` (for `key` when given: a renewal). */
+export async function makeLeaf(ca: Awaited<ReturnType<typeof makeCa>>, spec: KeySpec & { label: string }, existingKey?: KeyObject): Promise<KeystoreMaterial> {
+  const key = existingKey ?? (await generatePrivateKey(spec));
   const { notBefore, notAfter } = validity(30);
   const leafPem = buildCertificate(
     { subject: { commonName: `leaf ${spec.label}` }, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], notBefore, notAfter, isCA: false, usages: ['digital signature', 'key encipherment', 'server auth', 'client auth'], publicKey: key },

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
-import { encodeJksKeystore, encodeJksTruststore, encodePkcs12Keystore, encodePkcs12Truststore, PKCS12_PROFILES } from '../../../src/pki/keystores/index.js';
+import { encodeJksKeystore, encodeJksTruststore, encodePkcs12Keystore, encodePkcs12Truststore, jksKeystoreMatches, jksTruststoreMatches, pkcs12KeystoreMatches, pkcs12TruststoreMatches, PKCS12_PROFILES } from '../../../src/pki/keystores/index.js';
 import { golden, goldenCerts, seededRandom } from './helpers.js';
 
 const LABELS = ['RSA-2048', 'P-256', 'P-384', 'P-521', 'Ed25519'];
@@ -48,4 +48,25 @@ test('a different random stream gives different bytes (the comparison is not vac
   const privateKey = createPrivateKey(golden('key-P-256.pem'));
   const ours = encodePkcs12Keystore({ privateKey, chainDer: goldenCerts('chain-P-256.pem'), caDer, password: 'changeit', profile: 'Modern2023', random: seededRandom('other') });
   assert.notEqual(ours.toString('hex'), golden('keystore-P-256-Modern2023-ascii.p12').toString('hex'));
+});
+
+test('keystores written by cert-manager are recognised as current (no rewrite after migrating to certctl)', () => {
+  const privateKey = createPrivateKey(golden('key-RSA-2048.pem'));
+  const chainDer = goldenCerts('chain-RSA-2048.pem');
+  for (const profile of PKCS12_PROFILES) {
+    assert.ok(pkcs12KeystoreMatches(golden(`keystore-RSA-2048-${profile}-ascii.p12`), { privateKey, chainDer, caDer, password: 'changeit', profile }), profile);
+    assert.ok(pkcs12TruststoreMatches(golden(`truststore-${profile}.p12`), { caDer, password: 'changeit', profile }), profile);
+    assert.ok(!pkcs12KeystoreMatches(golden(`keystore-RSA-2048-${profile}-ascii.p12`), { privateKey, chainDer, caDer, password: 'changeIt', profile }), `${profile} wrong password`);
+  }
+  assert.ok(!pkcs12KeystoreMatches(golden('keystore-RSA-2048-Modern2023-ascii.p12'), { privateKey, chainDer, caDer, password: 'changeit', profile: 'Modern2026' }));
+  assert.ok(!pkcs12KeystoreMatches(golden('keystore-RSA-2048-LegacyRC2-ascii.p12'), { privateKey, chainDer, caDer: caDer.slice(0, 1), password: 'changeit', profile: 'LegacyRC2' }));
+  assert.ok(jksKeystoreMatches(golden('keystore-RSA-2048-certificate.jks'), { privateKey, chainDer, caDer, password: 'changeit' }));
+  assert.ok(jksKeystoreMatches(golden('keystore-P-256-MyAlias.jks'), { privateKey: createPrivateKey(golden('key-P-256.pem')), chainDer: goldenCerts('chain-P-256.pem'), caDer, password: 'changeit', alias: 'MyAlias' }));
+  assert.ok(!jksKeystoreMatches(golden('keystore-RSA-2048-certificate.jks'), { privateKey, chainDer, caDer, password: 'changeit', alias: 'other' }));
+  assert.ok(!jksKeystoreMatches(golden('keystore-RSA-2048-certificate.jks'), { privateKey, chainDer, caDer, password: 'wrong' }));
+  assert.ok(!jksKeystoreMatches(golden('keystore-RSA-2048-certificate.jks'), { privateKey: createPrivateKey(golden('key-P-256.pem')), chainDer, caDer, password: 'changeit' }));
+  assert.ok(jksTruststoreMatches(golden('truststore.jks'), { caDer, password: 'changeit' }));
+  assert.ok(!jksTruststoreMatches(golden('truststore.jks'), { caDer: caDer.slice(1), password: 'changeit' }));
+  assert.ok(!jksTruststoreMatches(Buffer.from('not a keystore'), { caDer, password: 'changeit' }));
+  assert.ok(!pkcs12TruststoreMatches(Buffer.from('not a keystore'), { caDer, password: 'changeit', profile: 'LegacyRC2' }));
 });
