@@ -1,5 +1,5 @@
 /**
- * Object identifiers of PKCS#12 (RFC 7292), PKCS#5 (RFC 8018), PBMAC1 (RFC 9579) and Sun's JKS
+ * Object identifiers (only those certctl writes) of PKCS#12 (RFC 7292), PKCS#5 (RFC 8018), PBMAC1 (RFC 9579) and Sun's JKS
  * key protector, kept apart from `src/pki/oids.ts` because only the keystore code uses them.
  */
 
@@ -11,7 +11,6 @@ export const CONTENT = {
 
 /** SafeBag types (RFC 7292 §4.2). */
 export const BAG = {
-  key: '1.2.840.113549.1.12.10.1.1',
   shroudedKey: '1.2.840.113549.1.12.10.1.2',
   cert: '1.2.840.113549.1.12.10.1.3',
 } as const;
@@ -33,8 +32,6 @@ export const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 export const PBE = {
   /** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 App. C). */
   sha1TripleDes: '1.2.840.113549.1.12.1.3',
-  /** pbeWithSHAAnd128BitRC2-CBC: read only. */
-  sha1Rc2_128: '1.2.840.113549.1.12.1.5',
   /** pbeWithSHAAnd40BitRC2-CBC (RFC 7292 App. C). */
   sha1Rc2_40: '1.2.840.113549.1.12.1.6',
   pbes2: '1.2.840.113549.1.5.13',
@@ -42,26 +39,19 @@ export const PBE = {
   pbmac1: '1.2.840.113549.1.5.14',
 } as const;
 
-/** HMAC PRFs (RFC 8018 App. B.1). */
+/** HMAC PRF of PBKDF2 and MAC of PBMAC1 (RFC 8018 App. B.1). */
 export const HMAC = {
-  sha1: '1.2.840.113549.2.7',
   sha256: '1.2.840.113549.2.9',
-  sha384: '1.2.840.113549.2.10',
-  sha512: '1.2.840.113549.2.11',
 } as const;
 
 /** Digest algorithms named in a PKCS#12 MacData. */
 export const DIGEST = {
   sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
 } as const;
 
 /** AES-CBC content encryption for PBES2. */
 export const AES_CBC = {
-  aes128: '2.16.840.1.101.3.4.1.2',
-  aes192: '2.16.840.1.101.3.4.1.22',
   aes256: '2.16.840.1.101.3.4.1.42',
 } as const;
 
