@@ -1,6 +1,6 @@
 /**
  * Password-based encryption as PKCS#12 files use it: PBES1 with the PKCS#12 KDF (3DES and
- * 40/128-bit RC2, RFC 7292 App. C) and PBES2 with PBKDF2 and AES-CBC (RFC 8018 §6.2).
+ * 40-bit RC2, RFC 7292 App. C) and PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC (RFC 8018).
  * 3DES, AES and PBKDF2 come from Node's crypto; RC2 and the PKCS#12 KDF are ours. Only the
  * encoder is here: stored files are checked by re-encoding them (see pkcs12-replay.ts).
  */
