@@ -140,12 +140,12 @@ function buildProgram(ctx: CliContext): Command {
       }),
     );
 
-  common(
+  withDns01Options(common(
     program.command('validate').description('check manifests and the Secrets they refer to as issue would, without generating keys or contacting anything but the store').argument('[certificate...]', 'only these Certificates (metadata.name)'),
     ['text', 'json', 'yaml'],
     'text, json or yaml (errors as an InputError document)',
     true,
-  )
+  ))
     .exitOverride()
     .action(
       action(ctx, async (names: string[], opts) => {

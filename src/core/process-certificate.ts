@@ -60,11 +60,16 @@ export async function processCertificate(entry: PlannedCertificate, ctx: Process
   } catch (err) {
     return failed('StoreError', (err as Error).message);
   }
+  // A CA produced earlier in this run may not exist yet in a plan (nothing is written then): the
+  // decision can be made without the issuer; only issuing needs it.
   let issuer: Issuer;
   try {
     issuer = await ctx.issuerFor(entry);
   } catch (err) {
-    return failed('IssuerError', (err as Error).message, stored?.location);
+    const message = (err as Error).message;
+    issuer = {
+      sign: () => Promise.reject(new Error(message)),
+    };
   }
   const status = new StatusWriter(ctx.store, target, stored?.status, !ctx.dryRun);
   const deployPending = Boolean(stored?.status?.deployPending);

@@ -78,44 +78,60 @@ function propertyProblem(node: ParsedNode): [string, string] | undefined {
  * Duplicate and forbidden keys are reported but do not stop validation: readers skip them.
  */
 function checkStructure(ctx: Ctx, root: ParsedNode): boolean {
-  const stack: Array<{ node: ParsedNode; path: string; depth: number }> = [{ node: root, path: '', depth: 1 }];
-  const stop = (node: ParsedNode | null, path: string, message: string, hint?: string): false => {
-    report({ ctx, path }, nodePos(ctx, node, posAt(ctx, 0)), message, hint);
+  // Paths and positions are built only for what is reported: a 1 MiB list of names must not
+  // allocate a path string and a line lookup per item.
+  interface Entry {
+    node: ParsedNode;
+    depth: number;
+    parent?: Entry;
+    key?: string | number;
+  }
+  const pathOf = (e: Entry | undefined): string => {
+    const keys: (string | number)[] = [];
+    for (let x = e; x?.parent; x = x.parent) keys.push(x.key!);
+    let path = '';
+    for (let i = keys.length - 1; i >= 0; i--) path = typeof keys[i] === 'number' ? `${path}[${keys[i]}]` : childPath(path, keys[i] as string);
+    return path;
+  };
+  const stack: Entry[] = [{ node: root, depth: 1 }];
+  const stop = (node: ParsedNode | null, at: Entry, message: string, hint?: string): false => {
+    report({ ctx, path: pathOf(at) }, nodePos(ctx, node, posAt(ctx, 0)), message, hint);
     return false;
   };
   while (stack.length > 0) {
-    const { node, path, depth } = stack.pop() as { node: ParsedNode; path: string; depth: number };
-    if (depth > MAX_DEPTH) return stop(node, path, `nesting too deep (more than ${MAX_DEPTH} levels)`);
+    const entry = stack.pop() as Entry;
+    const { node, depth } = entry;
+    if (depth > MAX_DEPTH) return stop(node, entry, `nesting too deep (more than ${MAX_DEPTH} levels)`);
     const problem = propertyProblem(node);
-    if (problem) return stop(node, path, ...problem);
-    const children: Array<{ node: ParsedNode; path: string; depth: number }> = [];
+    if (problem) return stop(node, entry, ...problem);
+    const children: Entry[] = [];
     if (isSeq(node)) {
-      node.items.forEach((item, i) => children.push({ node: item as ParsedNode, path: `${path}[${i}]`, depth: depth + 1 }));
+      node.items.forEach((item, i) => children.push({ node: item as ParsedNode, depth: depth + 1, parent: entry, key: i }));
     } else if (isMap(node)) {
       const seen = new Map<string, ParsedNode>();
       for (const pair of node.items) {
         const keyNode = pair.key as ParsedNode;
         const keyProblem = keyNode ? propertyProblem(keyNode) : undefined;
-        if (keyProblem) return stop(keyNode, path, ...keyProblem);
+        if (keyProblem) return stop(keyNode, entry, ...keyProblem);
         const key = keyString(keyNode);
-        if (key === undefined) return stop(keyNode ?? node, path, 'mapping keys must be plain strings');
-        const keyPath = childPath(path, key);
-        const keyPos = nodePos(ctx, keyNode, posAt(ctx, 0));
+        if (key === undefined) return stop(keyNode ?? node, entry, 'mapping keys must be plain strings');
+        const child: Entry = { node: pair.value as ParsedNode, depth: depth + 1, parent: entry, key };
         if (FORBIDDEN_KEYS.has(key)) {
-          report({ ctx, path: keyPath }, keyPos, `unknown field "${key}"`);
+          report({ ctx, path: pathOf(child) }, nodePos(ctx, keyNode, posAt(ctx, 0)), `unknown field "${key}"`);
           continue;
         }
         const first = seen.get(key);
         if (first) {
+          const keyPos = nodePos(ctx, keyNode, posAt(ctx, 0));
           const at = nodePos(ctx, first, keyPos);
-          report({ ctx, path: keyPath }, keyPos, `duplicate key "${key}"`, `first defined at line ${at.line}, column ${at.col}`);
+          report({ ctx, path: pathOf(child) }, keyPos, `duplicate key "${key}"`, `first defined at line ${at.line}, column ${at.col}`);
           continue;
         }
         seen.set(key, keyNode);
-        children.push({ node: pair.value as ParsedNode, path: keyPath, depth: depth + 1 });
+        children.push(child);
       }
     } else if (!isScalar(node)) {
-      return stop(node, path, 'unsupported YAML node');
+      return stop(node, entry, 'unsupported YAML node');
     }
     // Reversed, so that pop() visits children in document order: the first problem reported
     // is the first in the file.

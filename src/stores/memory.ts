@@ -1,5 +1,5 @@
 import type { CertificateRecord, CertificateStatus } from './records.js';
-import { decodeData, ref, storedFrom, withCertificate, withOpaqueData, withStatus } from './secret-layout.js';
+import { decodeData, ref, storedFrom, withCertificate, withOpaqueData } from './secret-layout.js';
 import type { Secret } from './kubernetes/types.js';
 import type { CertificateStore, SecretTarget, StoredCertificate, TlsData, WriteResult } from './store.js';
 
@@ -15,10 +15,14 @@ export type SecretManifest = Secret;
 export class MemoryStore implements CertificateStore {
   readonly description = 'memory (--store none)';
   private readonly secrets = new Map<string, Secret>();
+  /** Kept apart from the printed Secrets: failures and ACME journals are this process's business. */
+  private readonly statuses = new Map<string, CertificateStatus>();
 
   async read(target: SecretTarget): Promise<StoredCertificate | undefined> {
     const s = this.secrets.get(ref(target));
-    return s ? storedFrom(s, target, `Secret ${ref(target)}`) : undefined;
+    const status = this.statuses.get(ref(target));
+    if (!s) return status ? { data: {}, status, location: `Secret ${ref(target)}` } : undefined;
+    return { ...storedFrom(s, target, `Secret ${ref(target)}`), status };
   }
 
   async write(target: SecretTarget, data: TlsData, record: CertificateRecord): Promise<WriteResult> {
@@ -27,9 +31,7 @@ export class MemoryStore implements CertificateStore {
   }
 
   async writeStatus(target: SecretTarget, status: CertificateStatus): Promise<void> {
-    // Kept with the Secret only once it exists: a failed first issuance prints nothing.
-    const s = this.secrets.get(ref(target));
-    if (s) this.secrets.set(ref(target), withStatus(s, target, status));
+    this.statuses.set(ref(target), structuredClone(status));
   }
 
   async readSecretData(target: SecretTarget): Promise<Record<string, Buffer> | undefined> {

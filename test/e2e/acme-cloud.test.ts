@@ -81,4 +81,67 @@ describe('cloud DNS providers end to end: the user manifests issue unchanged', {
     assert.ok(!(r.stderr + r.stdout).includes(ali.keys.accessKeySecret.slice(0, 10)), 'the secret is never printed');
     await rm(out, { recursive: true });
   });
+
+  /** Twenty Certificates in one zone, signed through one issuer in one run. */
+  function twenty(issuerYaml: string): string {
+    const certs = Array.from({ length: 20 }, (_, i) => `---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: c${i}, namespace: fleet}
+spec:
+  secretName: c${i}-tls
+  dnsNames: [c${i}.example.com]
+  privateKey: {algorithm: ECDSA}
+  issuerRef: {name: cloud}`);
+    return `${issuerYaml}\n${certs.join('\n')}\n`;
+  }
+
+  const fleetIssuer = (solver: string, secrets = '') => `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata: {name: cloud, namespace: fleet}
+spec:
+  acme:
+    server: ${env.pebble.directoryUrl}
+    caBundle: ${Buffer.from(env.pebble.caCertPem).toString('base64')}
+    privateKeySecretRef: {name: fleet-account}
+    solvers:
+    - dns01:
+${solver}
+${secrets}`;
+
+  test('Route 53, 20 Certificates in one zone, one run: one AssumeRole, one hosted-zone lookup', async () => {
+    const out = await tempOut();
+    const before = aws.calls.length;
+    const yaml = twenty(fleetIssuer('        route53: {region: us-east-1, role: "arn:aws:iam::123456789012:role/dns-manager"}'));
+    const r = await runCli(['issue', '-f', '-', '--out-dir', out, '--concurrency', '8', ...env.dnsFlags, '-o', 'json'], { input: yaml, env: { ...aws.env, ...aws.keyEnv() } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).summary.issued, 20);
+    const calls = aws.calls.slice(before);
+    assert.equal(calls.filter((c) => c.service === 'sts').length, 1, `STS calls: ${JSON.stringify(calls.filter((c) => c.service === 'sts'))}`);
+    assert.equal(calls.filter((c) => c.action === 'ListHostedZonesByName').length, 1);
+    await rm(out, { recursive: true });
+  });
+
+  test('AliDNS, 20 Certificates in one zone, one run: credentials read once, one domain lookup', async () => {
+    const out = await tempOut();
+    const before = ali.calls.length;
+    const solver = `        webhook:
+          groupName: acme.example.com
+          solverName: alidns-solver
+          config:
+            endpoint: ${ali.url}
+            accessTokenSecretRef: {name: alidns, key: access-token}
+            secretKeySecretRef: {name: alidns, key: secret-key}`;
+    const secret = `---
+apiVersion: v1
+kind: Secret
+metadata: {name: alidns, namespace: fleet}
+stringData: {access-token: ${ali.keys.accessKeyId}, secret-key: ${ali.keys.accessKeySecret}}`;
+    const r = await runCli(['issue', '-f', '-', '--out-dir', out, '--concurrency', '8', ...env.dnsFlags, '-o', 'json'], { input: twenty(fleetIssuer(solver, secret)) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).summary.issued, 20);
+    const calls = ali.calls.slice(before);
+    assert.equal(calls.filter((c) => c.action === 'DescribeDomainRecords').length, 1, 'one domain lookup for the zone');
+    await rm(out, { recursive: true });
+  });
 });

@@ -137,4 +137,27 @@ current-context: test
       await aws.stop();
     }
   });
+
+  test('issue --store none -o yaml, applied as is, is managed by renew --store kubernetes without --adopt', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manifests = (await readFile('examples/quickstart.yaml', 'utf8')).replaceAll('namespace: sandbox', 'namespace: gitops');
+    const printed = await runCli(['issue', '-f', '-', '--store', 'none', '-o', 'yaml', '--include-private-key'], { input: manifests });
+    assert.equal(printed.code, 0, printed.stderr);
+    const { parseAllDocuments } = await import('yaml');
+    const docs = parseAllDocuments(printed.stdout).map((d) => d.toJSON() as { metadata: { name: string; namespace: string; labels?: Record<string, string> } });
+    assert.equal(docs.length, 3);
+    // What `kubectl apply -f -` does with them: create each object as printed.
+    await k8s.ensureNamespace('gitops');
+    for (const d of docs) {
+      assert.equal(d.metadata.labels?.['certctl.io/managed-by'], 'certctl');
+      const r = await k8s.admin('POST', `/api/v1/namespaces/${d.metadata.namespace}/secrets`, d);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const token = await k8s.createServiceAccountToken('gitops', 'certctl', RULES);
+    const kc = await kubeconfig('gitops', token, 'gitops');
+    const renew = await runCli(['renew', '-f', '-', '--store', 'kubernetes', '--kubeconfig', kc, '--no-jitter', '-o', 'json'], { input: manifests });
+    assert.equal(renew.code, 0, renew.stderr);
+    const res = JSON.parse(renew.stdout);
+    assert.deepEqual(res.certificates.map((c: { name: string; action: string }) => [c.name, c.action]), [['root-ca', 'up-to-date'], ['web', 'up-to-date'], ['client', 'up-to-date']]);
+  });
 });

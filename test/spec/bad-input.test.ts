@@ -32,7 +32,9 @@ function timed(fn: () => void): number {
 }
 
 describe('parser limits', () => {
-  it('rejects a billion-laughs document in < 100 ms without expanding it', () => {
+  // The time bounds below are far above the normal few milliseconds (a loaded CI machine must not
+  // fail them) and far below what expanding or recursing would take (minutes, or a crash).
+  it('rejects a billion-laughs document without expanding it', () => {
     let text = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
     for (let i = 1; i <= 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
     const heapBefore = process.memoryUsage().heapUsed;
@@ -42,7 +44,7 @@ describe('parser limits', () => {
     });
     assert.equal(issues.length, 1);
     assert.match(issues[0], /^in\.yaml:1:9: a0: anchor "&a0" is not supported/);
-    assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
+    assert.ok(ms < 2000, `took ${ms.toFixed(1)} ms`);
     assert.ok(process.memoryUsage().heapUsed - heapBefore < 10 * 1024 * 1024, 'heap grew by more than 10 MB');
   });
 
@@ -59,7 +61,7 @@ describe('parser limits', () => {
       });
       assert.equal(issues.length, 1);
       assert.match(issues[0], /^in\.yaml:1:\d+: nesting too deep \(more than 64 levels\)$/);
-      assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
+      assert.ok(ms < 2000, `took ${ms.toFixed(1)} ms`);
     });
   }
 
