@@ -36,8 +36,16 @@ export function renderPlanLine(r: CertificateResult): string {
     case 'failed':
       return `x failed      ${id}: ${r.error ?? r.message}`;
     default:
-      return `  up to date  ${id} (renewal at ${r.renewalTime ?? '-'})`;
+      return `  up to date  ${id} (renewal at ${r.renewalTime ?? '-'}${windowNote(r)})`;
   }
+}
+
+/** `; moved from T into window 0 (0 2 * * 6, Europe/Berlin)`, or the WindowError. */
+function windowNote(r: CertificateResult): string {
+  if (r.windowError) return `; WindowError: ${r.windowError}`;
+  const w = r.renewalWindow;
+  if (!w) return '';
+  return w.moved ? `; moved from ${w.desired} into window ${w.index} (${w.cron}, ${w.timezone})` : `; inside window ${w.index} (${w.cron}, ${w.timezone})`;
 }
 
 export interface Summary {

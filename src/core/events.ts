@@ -27,6 +27,10 @@ export interface CertificateResult {
   renewalTime?: string;
   /** With backing-off: when the next attempt may happen. */
   retryAfter?: string;
+  /** `spec.renewal.windows`: the window the renewal time lies in, and whether it moved the renewal. */
+  renewalWindow?: { index: number; cron: string; timezone: string; start: string; end: string; moved: boolean; desired: string };
+  /** cert-manager's WindowError: no renewal window fits, so the renewal happens at the desired time. */
+  windowError?: string;
   /** The CA's ARI suggested window, when fetched. */
   ariWindow?: { start: string; end: string; explanationURL?: string };
 

@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { describeKey, encodePrivateKey, generatePrivateKey } from '../pki/keys.js';
-import { renewalTime } from '../renewal/renewal-time.js';
+import { scheduledRenewal } from '../renewal/scheduled-renewal.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { ReasonCode } from '../renewal/reasons.js';
 import type { CertificateRecord } from '../stores/records.js';
@@ -72,7 +72,7 @@ export async function executeIssuance(
       revision: (stored?.record?.revision ?? 0) + 1,
       notBefore: leaf.notBefore.toISOString(),
       notAfter: leaf.notAfter.toISOString(),
-      renewalTime: cert.spec.renewalDisabled ? undefined : renewalTime(leaf.notBefore, leaf.notAfter, cert.spec).toISOString(),
+      renewalTime: scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec).at?.toISOString(),
       issuedAt: now.toISOString(),
       spec: issuedSpecOf(cert.spec),
       tlsSha256: { crt: sha256(bundle.chainPem), key: sha256(tlsKey) },

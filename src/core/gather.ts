@@ -26,6 +26,7 @@ export function gatherPolicyInput(
     renewBeforeMs: spec.renewBeforeMs,
     renewBeforePercentage: spec.renewBeforePercentage,
     renewalDisabled: spec.renewalDisabled,
+    renewalWindows: spec.renewalWindows,
     missing: !stored || (!stored.data.tlsCrt && !stored.data.tlsKey),
     certificatePem: stored?.data.tlsCrt,
     keyPem: stored?.data.tlsKey,

@@ -7,6 +7,7 @@ import type { Issuer } from '../issuers/issuer.js';
 import { evaluate, readinessChain } from '../renewal/chains.js';
 import { decide } from '../renewal/decide.js';
 import { renewalTime } from '../renewal/renewal-time.js';
+import { scheduledRenewal, type ScheduledRenewal } from '../renewal/scheduled-renewal.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateStore, SecretTarget, StoredCertificate } from '../stores/store.js';
 import type { CertificateEvent, CertificateResult } from './events.js';
@@ -104,6 +105,7 @@ async function decideAndIssue(
   const input = gatherPolicyInput(cert, stored, now, entry.forced);
   if (issuer.currentCa) input.issuerCa = issuer.currentCa;
   const leaf = input.cert && !input.certError ? input.cert : undefined;
+  // ARI's fallback is the lifetime rule; the windows apply on top of either (scheduledRenewal).
   const fallback = leaf ? renewalTime(leaf.notBefore, leaf.notAfter, cert.spec) : undefined;
   let ariWindow: CertificateResult['ariWindow'];
   if (ctx.useAri && leaf && fallback && issuer.renewalWindow && !cert.spec.renewalDisabled) {
@@ -113,11 +115,15 @@ async function decideAndIssue(
       ariWindow = { start: w.window.start.toISOString(), end: w.window.end.toISOString(), ...(w.explanationURL ? { explanationURL: w.explanationURL } : {}) };
     }
   }
-  const timing = leaf && fallback ? { notAfter: leaf.notAfter.toISOString(), renewalTime: (input.ari?.at ?? fallback).toISOString() } : {};
+  const schedule = leaf ? scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, input.ari?.at) : undefined;
+  const timing: Pick<CertificateResult, 'notAfter' | 'renewalTime' | 'renewalWindow' | 'windowError'> = leaf
+    ? { notAfter: leaf.notAfter.toISOString(), ...(schedule?.at ? { renewalTime: schedule.at.toISOString() } : {}), ...windowFields(schedule) }
+    : {};
   const decision = decide(input, status.status, { respectBackoff: ctx.respectBackoff });
   const at = { ...base, ...timing, ...(ariWindow ? { ariWindow } : {}), location: stored?.location };
   if (decision.action === 'up-to-date') {
-    const message = `certificate is up to date and has not expired; valid until ${timing.notAfter}, renewal at ${timing.renewalTime}`;
+    const when = schedule?.at ? (schedule.window || schedule.windowError ? schedule.explanation : `renewal at ${timing.renewalTime}`) : schedule?.explanation;
+    const message = `certificate is up to date and has not expired; valid until ${timing.notAfter}, ${when}`;
     emit('UpToDate', message);
     return { input, result: { ...at, action: 'up-to-date', reason: 'UpToDate', message } };
   }
@@ -133,4 +139,13 @@ async function decideAndIssue(
   await ctx.beforeFirstIssue();
   const result = await executeIssuance(entry, decision, input, stored, status, issuer, { store: ctx.store, clock: ctx.clock, signal: ctx.signal, fault: ctx.fault, markDeployPending: ctx.markDeployPending }, emit);
   return { input, result: { ...result, ...(ariWindow && result.action !== 'issued' ? { ariWindow } : {}) } };
+}
+
+/** The renewal-window part of a result, for plan, status and -o json. */
+export function windowFields(s: ScheduledRenewal | undefined): Pick<CertificateResult, 'renewalWindow' | 'windowError'> {
+  if (!s) return {};
+  if (s.windowError) return { windowError: s.windowError };
+  if (!s.window || !s.desired) return {};
+  const w = s.window;
+  return { renewalWindow: { index: w.index, cron: w.cron, timezone: w.timezone, start: w.start.toISOString(), end: w.end.toISOString(), moved: Boolean(s.moved), desired: s.desired.toISOString() } };
 }

@@ -1,5 +1,5 @@
 import { evaluate, readinessChain } from '../renewal/chains.js';
-import { renewalTime } from '../renewal/renewal-time.js';
+import { scheduledRenewal } from '../renewal/scheduled-renewal.js';
 import type { Issuer } from '../issuers/issuer.js';
 import type { CertificateStore } from '../stores/store.js';
 import { gatherPolicyInput } from './gather.js';
@@ -17,6 +17,8 @@ export interface CertificateStatusRow {
   notAfter?: string;
   daysLeft?: number;
   renewalTime?: string;
+  /** How the renewal time was found (its window, or why the window moved it). */
+  renewal?: string;
   issuer: string;
   revision?: number;
   lastFailureTime?: string;
@@ -60,7 +62,8 @@ export async function statusReport(
         message: v?.message ?? 'Certificate is up to date and has not expired',
         notAfter: leaf?.notAfter.toISOString(),
         daysLeft: leaf ? Math.floor((leaf.notAfter.getTime() - now.getTime()) / 86_400_000) : undefined,
-        renewalTime: leaf && !cert.spec.renewalDisabled ? (ariChosen || renewalTime(leaf.notBefore, leaf.notAfter, cert.spec).toISOString()) : undefined,
+        renewalTime: leaf ? scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, ariChosen ? new Date(ariChosen) : undefined).at?.toISOString() : undefined,
+        ...(leaf ? { renewal: scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, ariChosen ? new Date(ariChosen) : undefined).explanation } : {}),
         revision: stored?.record?.revision,
         lastFailureTime: s?.lastFailureTime,
         lastFailureMessage: s?.lastFailureMessage,

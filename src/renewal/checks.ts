@@ -1,6 +1,6 @@
 import type { PolicyInput } from './policy-input.js';
 import { Reason, type Violation } from './reasons.js';
-import { renewalTime } from './renewal-time.js';
+import { scheduledRenewal } from './scheduled-renewal.js';
 import { diffCertificate, diffIssuedSpec } from './spec-diff.js';
 
 /** One named check: a reason to issue, or undefined when this aspect is fine. */
@@ -117,13 +117,15 @@ export const expired: Check = (i) => {
 
 export const nearingExpiry: Check = (i) => {
   if (!i.cert || i.renewalDisabled) return undefined;
-  if (i.ari) {
+  if (i.ari && i.renewalWindows.length === 0) {
     if (i.ari.at.getTime() > i.ari.renewBy.getTime()) return undefined;
     return { reason: Reason.Renewing, message: `Renewing certificate as the CA's renewal window (ARI) calls for it at ${i.ari.at.toISOString()}` };
   }
-  const at = renewalTime(i.cert.notBefore, i.cert.notAfter, i);
-  if (at.getTime() <= i.now.getTime()) {
-    return { reason: Reason.Renewing, message: `Renewing certificate as renewal was scheduled at ${at.toISOString()}` };
-  }
-  return undefined;
+  // With renewal windows, the ARI moment is only the desired time: it never renews ahead of a
+  // window because the next run might be late (that would renew outside the windows).
+  const s = scheduledRenewal(i.cert.notBefore, i.cert.notAfter, i, i.ari?.at);
+  if (!s.at || s.at.getTime() > i.now.getTime()) return undefined;
+  const why = s.window ? ` (${s.explanation})` : s.windowError ? ` (WindowError: ${s.windowError})` : '';
+  const what = i.ari ? `the CA's renewal window (ARI) calls for it at ${s.desired!.toISOString()}` : `renewal was scheduled at ${s.at.toISOString()}`;
+  return { reason: Reason.Renewing, message: `Renewing certificate as ${what}${why}` };
 };

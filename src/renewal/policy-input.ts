@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ParsedCertificate } from '../pki/parse.js';
 import type { KeyEncoding } from '../pki/keys.js';
 import type { CertificateRecord, IssuedSpec } from '../stores/records.js';
+import type { RenewalWindow } from './windows.js';
 
 /**
  * The state of the world for one Certificate, gathered (with all I/O and parsing) before the
@@ -19,6 +20,8 @@ export interface PolicyInput {
   renewBeforeMs?: number;
   renewBeforePercentage?: number;
   renewalDisabled: boolean;
+  /** `spec.renewal.windows`: renewal happens only inside them. */
+  renewalWindows: readonly RenewalWindow[];
   /** Nothing stored at all. */
   missing: boolean;
   certificatePem?: string;

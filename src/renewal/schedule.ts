@@ -4,6 +4,9 @@
  * next run; `renew --schedule` uses it to sleep.
  */
 import { parseGoDuration } from '../spec/duration.js';
+import { parseWindowCron } from './cron-parse.js';
+import { nextFiring } from './cron-next.js';
+import { loadTimeZone } from './time-zone.js';
 
 /** The shortest `--interval` accepted; anything shorter is a typo (`1s` for `1h`) or a hammer. */
 const MIN_INTERVAL_MS = 1000;
@@ -26,28 +29,21 @@ export function nextRunFromInterval(now: Date, intervalMs: number): Date {
 }
 
 /**
- * The first time strictly after `now` that the cron expression `expr` fires (5 fields, or 6 with
- * seconds first; `@daily` and friends), in `timezone` (IANA name) or the system's local zone.
- * The `cron` package (and luxon under it) loads only here, so commands that never schedule do not
- * pay for it. Rejects with a message naming the expression or the zone when either is invalid.
+ * The first time strictly after `now` that the cron expression `expr` fires, in `timezone` (an
+ * IANA name; the caller passes the system's zone when the user gave none). The same cron dialect
+ * and daylight-saving behaviour as `spec.renewal.windows` (Go's robfig/cron, which cert-manager
+ * uses): five fields, or `@daily`, `@weekly`, `@every 12h`... The npm `cron` package fires at
+ * wall times a spring-forward skips and, across some DST changes, returns a time earlier than
+ * `now` (measured: see src/renewal/cron-next.ts), which would make a daemon loop.
  */
-export async function nextRunFromCron(expr: string, now: Date, timezone?: string): Promise<Date> {
-  const { CronTime } = await import('cron');
-  let time: InstanceType<typeof CronTime>;
-  try {
-    time = new CronTime(expr, timezone);
-  } catch (err) {
-    const msg = (err as Error).message;
-    if (/timezone/i.test(msg)) throw new Error(`invalid time zone ${JSON.stringify(timezone)} (use an IANA name such as Europe/Berlin or UTC)`);
-    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${msg}`);
-  }
-  try {
-    // CronTime keeps its zone for sendAt() only; getNextDateFrom needs it again.
-    return time.getNextDateFrom(now, timezone).toJSDate();
-  } catch (err) {
-    // e.g. `0 0 30 2 *` (30 February) never fires.
-    throw new Error(`cron expression ${JSON.stringify(expr)} never fires: ${(err as Error).message.split('\n')[0]}`);
-  }
+export async function nextRunFromCron(expr: string, now: Date, timezone: string): Promise<Date> {
+  const zone = loadTimeZone(timezone);
+  if (!zone.ok) throw new Error(`invalid time zone ${JSON.stringify(timezone)} (use an IANA name such as Europe/Berlin or UTC)`);
+  const parsed = parseWindowCron(expr, timezone);
+  if (!parsed.ok) throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${parsed.message.replace(/^failed to parse cron spec '.*?': /, '')}`);
+  const next = nextFiring(parsed.schedule, now);
+  if (!next) throw new Error(`cron expression ${JSON.stringify(expr)} never fires (no time in the next five years matches)`);
+  return next;
 }
 
 /**

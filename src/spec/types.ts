@@ -3,6 +3,8 @@
  * `spec/` works on these, never on raw YAML. Field names follow cert-manager's JSON names.
  */
 
+import type { RenewalWindow } from '../renewal/windows.js';
+
 /** Where a value came from, for error messages (1-based line and column). */
 export interface SourcePos {
   file: string;
@@ -84,6 +86,8 @@ export interface CertificateSpec {
   renewBeforePercentage?: number;
   /** `spec.renewal.policy: Disabled` turns automatic renewal off. */
   renewalDisabled: boolean;
+  /** `spec.renewal.windows`: renewals happen only inside them (cert-manager v1.21). */
+  renewalWindows: RenewalWindow[];
   isCA: boolean;
   /** cert-manager usage names, defaulted to `digital signature`, `key encipherment`. */
   usages: string[];

@@ -2,10 +2,13 @@
  * Certificate lifetime and renewal fields: `duration`, `renewBefore`, `renewBeforePercentage`,
  * `renewal`. Durations use Go's syntax so manifests stay valid for cert-manager.
  */
-import { isScalar } from 'yaml';
-import { fail, readString, report, typeError } from './cursor.js';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { fail, mapEntries, readList, readString, report, typeError } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
 import { formatDuration, parseGoDuration } from './duration.js';
+import { toPlainJson } from './plain-json.js';
+import { validateRenewalWindow } from '../renewal/window-validation.js';
+import type { RenewalWindow } from '../renewal/windows.js';
 
 const HOUR = 3_600_000;
 const MIN_DURATION_MS = HOUR;
@@ -30,10 +33,12 @@ export interface Lifetime {
   renewBeforeMs?: number;
   renewBeforePercentage?: number;
   renewalDisabled: boolean;
+  /** `spec.renewal.windows`, validated: renewals happen only inside them. */
+  renewalWindows: RenewalWindow[];
 }
 
 export function readLifetime(spec: MapReader): Lifetime {
-  const out: Lifetime = { durationMs: DEFAULT_DURATION_MS, durationSet: false, renewalDisabled: false };
+  const out: Lifetime = { durationMs: DEFAULT_DURATION_MS, durationSet: false, renewalDisabled: false, renewalWindows: [] };
   const durCur = spec.get('duration');
   const duration = durCur && readDuration(durCur);
   if (durCur && duration !== undefined) {
@@ -73,21 +78,47 @@ export function readLifetime(spec: MapReader): Lifetime {
   return out;
 }
 
+/**
+ * `spec.renewal`: policy and windows. Each window is checked with cert-manager's rules
+ * (renewal/window-validation.ts: the cron parses, the zone loads, the duration matches the CRD's
+ * pattern and is not zero), each problem placed at the field it is about.
+ */
 function readRenewal(spec: MapReader, out: Lifetime): void {
   const m = spec.map('renewal', ['policy', 'windows']);
   if (!m) return;
   const policyCur = m.required('policy', 'a string');
-  if (policyCur) {
-    const policy = m.enumOf('policy', ['RenewBefore', 'Disabled'] as const);
-    out.renewalDisabled = policy === 'Disabled';
+  const policy = policyCur && m.enumOf('policy', ['RenewBefore', 'Disabled'] as const);
+  out.renewalDisabled = policy === 'Disabled';
+  const windowsCur = m.get('windows');
+  const items = windowsCur && readList(windowsCur);
+  if (!windowsCur || !items || items.length === 0) return;
+  if (policy === 'Disabled') {
+    report(windowsCur, windowsCur.keyPos, 'windows cannot be set when renewal.policy is Disabled', 'remove them, or use policy: RenewBefore');
+    return;
   }
-  const windows = m.get('windows');
-  if (windows && !(isEmptyList(windows))) {
-    report(windows, windows.keyPos, 'not supported yet', 'cron renewal windows are not implemented; remove spec.renewal.windows');
+  for (const item of items) {
+    const raw = toPlainJson(item);
+    const problems = validateRenewalWindow(raw);
+    for (const p of problems) {
+      const at = curAt(item, p.field);
+      const path = p.field ? `${item.path}.${p.field}` : item.path;
+      report({ ctx: item.ctx, path }, at === item && p.field ? item.pos : at.pos, p.message, p.hint);
+    }
+    if (problems.length > 0) continue;
+    const w = raw as { cron: string; windowDuration: string; timezone?: string | null };
+    const d = parseGoDuration(w.windowDuration);
+    out.renewalWindows.push({ cron: w.cron, windowDurationMs: d.ok ? d.ms : 0, ...(w.timezone ? { timezone: w.timezone } : {}) });
   }
 }
 
-function isEmptyList(cur: Cur): boolean {
-  const node = cur.node as { items?: unknown[] } | null;
-  return Array.isArray(node?.items) && node.items.length === 0;
+/** The cursor at `field` (`windows[1].cron`) below `cur`, or the deepest one that exists. */
+function curAt(cur: Cur, field: string): Cur {
+  let at = cur;
+  for (const token of field.match(/[^.[\]]+/g) ?? []) {
+    // Only where the node has that shape: reading it otherwise would report a second problem.
+    const next = /^\d+$/.test(token) ? (isSeq(at.node) ? readList(at)?.[Number(token)] : undefined) : isMap(at.node) ? mapEntries(at)?.find(([k]) => k === token)?.[1] : undefined;
+    if (!next) break;
+    at = next;
+  }
+  return at;
 }

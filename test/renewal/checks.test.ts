@@ -52,6 +52,7 @@ function input(patch: Partial<PolicyInput> = {}): PolicyInput {
     desired,
     desiredHash: 'h',
     renewalDisabled: false,
+    renewalWindows: [],
     missing: false,
     certificatePem: 'pem',
     keyPem: 'pem',

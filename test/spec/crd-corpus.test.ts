@@ -30,7 +30,6 @@ const NOT_SUPPORTED: Record<string, string> = {
   'name-constraints': 'spec.nameConstraints',
   'signature-sha384': 'spec.signatureAlgorithm',
   'no-usages-in-csr': 'spec.encodeUsagesInRequest',
-  'renewal-windows': 'spec.renewal.windows',
   'external-issuer': 'spec.issuerRef.group',
 };
 

@@ -37,6 +37,7 @@ describe('the manifests users paste', () => {
         durationSet: true,
         renewBeforeMs: 360 * 3_600_000,
         renewalDisabled: false,
+        renewalWindows: [],
         isCA: false,
         usages: ['server auth', 'client auth'],
         privateKey: { algorithm: 'ECDSA', encoding: 'PKCS1', size: 256, rotationPolicy: 'Always' },

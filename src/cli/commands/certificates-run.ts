@@ -34,6 +34,8 @@ export interface CertificatesRunSettings {
   output: CommonFlags['output'];
   detailedExitCodes?: boolean;
   includePrivateKey?: boolean;
+  /** Looks at the manifests once loaded (renew: advice about renewal windows). */
+  afterLoad?: (manifests: Manifests) => Promise<void>;
 }
 
 export interface CertificatesRunReport {
@@ -49,6 +51,7 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
   const startedAt = Date.now();
   const manifests = await loadInputs(ctx, s.paths, s.namespace);
   for (const note of manifests.notes) ctx.note(note);
+  await s.afterLoad?.(manifests);
   const opened = await openStore(s.store, faultHook(ctx.env.CERTCTL_FAULT), ctx.heldLockTokens);
   const plan = s.command === 'plan';
   try {

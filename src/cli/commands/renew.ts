@@ -53,9 +53,14 @@ function settingsOf(ctx: CliContext, names: string[], flags: RenewFlags, plan: b
   };
 }
 
+/** `--timezone`, else the machine's own zone, as cron(8) reads its crontab. */
+function scheduleZone(flags: RenewFlags): string {
+  return flags.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+}
+
 async function nextRun(flags: RenewFlags, now: Date): Promise<Date | undefined> {
   try {
-    if (flags.schedule) return await nextRunFromCron(flags.schedule, now, flags.timezone);
+    if (flags.schedule) return await nextRunFromCron(flags.schedule, now, scheduleZone(flags));
     if (flags.interval) return nextRunFromInterval(now, parseInterval(flags.interval));
     return undefined;
   } catch (err) {
@@ -67,7 +72,7 @@ async function nextRun(flags: RenewFlags, now: Date): Promise<Date | undefined> 
 export async function renewCommand(ctx: CliContext, names: string[], flags: RenewFlags, opts: { plan: boolean }): Promise<ExitCodeValue> {
   if (flags.schedule && flags.interval) throw usage('--schedule and --interval exclude each other (the schedule sets the interval)');
   if (opts.plan && flags.schedule) throw usage('plan runs once; --schedule is for renew');
-  const settings = settingsOf(ctx, names, flags, opts.plan || Boolean(flags.dryRun));
+  const settings = { ...settingsOf(ctx, names, flags, opts.plan || Boolean(flags.dryRun)), afterLoad: (m: Manifests) => adviseWindows(ctx, m, flags) };
   await nextRun(flags, new Date());
   const interrupts = ctx.trapInterrupts();
   try {
@@ -105,6 +110,39 @@ async function renewOnce(ctx: CliContext, flags: RenewFlags, settings: Omit<Cert
     }
   }
   return interrupts.exitCode() ?? report.code;
+}
+
+/**
+ * A run renews inside a renewal window only if a run happens inside it: say so when runs are
+ * further apart than a window is long, and suggest a schedule that lands in every window.
+ */
+async function adviseWindows(ctx: CliContext, manifests: Manifests, flags: RenewFlags): Promise<void> {
+  const windows = manifests.certificates.flatMap((c) => c.spec.renewalWindows);
+  if (windows.length === 0 || (!flags.interval && !flags.schedule)) return;
+  const { windowShorterThanInterval, suggestSchedule } = await import('../../renewal/window-advice.js');
+  const jitterMs = flags.jitter === false || ctx.isTTY ? 0 : durationFlag('--jitter', flags.jitter, { allowZero: true });
+  let intervalMs: number;
+  if (flags.interval) intervalMs = parseInterval(flags.interval);
+  else {
+    // The longest gap between the schedule's next firings.
+    let t = new Date();
+    intervalMs = 0;
+    for (let i = 0; i < 8; i++) {
+      const next = await nextRunFromCron(flags.schedule!, t, scheduleZone(flags));
+      if (i > 0) intervalMs = Math.max(intervalMs, next.getTime() - t.getTime());
+      t = next;
+    }
+  }
+  const missable = windowShorterThanInterval(windows, intervalMs, jitterMs);
+  if (missable.length === 0) return;
+  const first = missable[0];
+  const every = flags.interval ? `--interval ${flags.interval}` : `--schedule "${flags.schedule}"`;
+  ctx.warn(
+    `warning: renewal window "${first.cron}" is open ${Math.round(first.windowDurationMs / 60_000)} min, shorter than the time between runs (${every}${jitterMs ? ' plus --jitter' : ''}): a run may miss it entirely, and the renewal then happens at the next run, outside the windows` +
+      (missable.length > 1 ? ` (${missable.length} windows are affected)` : ''),
+  );
+  const s = suggestSchedule(windows, jitterMs);
+  ctx.warn(s.ok ? `hint: --schedule "${s.schedule}" --timezone ${s.timezone} lands in every window (${s.explanation})` : `hint: ${s.message}`);
 }
 
 /** The textfile-collector file, from the run's own results (nothing is read again). */
