@@ -1,8 +1,9 @@
 import { encodePrivateKey, generatePrivateKey, parsePrivateKey } from '../../pki/keys.js';
 import type { AcmeIssuerSpec, IssuerResource } from '../../spec/types.js';
 import type { IssuerDeps } from '../registry.js';
-import { AcmeHttp } from './acme-http.js';
+import type { AcmeHttp } from './acme-http.js';
 import { AcmeProblem } from './problem.js';
+import { acmeServerFor } from './server-session.js';
 
 /**
  * An ACME session with a registered account: loads the account key from `privateKeySecretRef`
@@ -42,7 +43,10 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
     eab = { kid: e.keyID, hmacKey: value };
   }
 
-  const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify, signal });
+  // Loaded here, not at the top: a run that only asks ARI never loads the signing code.
+  const { AcmeHttp } = await import('./acme-http.js');
+  const server = acmeServerFor(spec, deps.cache);
+  const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, server, signal });
   const contact = spec.email ? [`mailto:${spec.email}`] : undefined;
   if (existing) {
     try {

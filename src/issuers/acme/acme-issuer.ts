@@ -1,10 +1,12 @@
 import { Resolver } from '../../dns/resolver.js';
 import type { KeyObject } from 'node:crypto';
 import { buildCsr } from '../../pki/csr.js';
-import { encodePrivateKey, generatePrivateKey, parsePrivateKey } from '../../pki/keys.js';
+import { encodePrivateKey, parsePrivateKey } from '../../pki/keys.js';
 import { ariCertId } from '../../renewal/ari.js';
 import { fetchRenewalInfo } from './ari-client.js';
-import { AcmeHttp } from './acme-http.js';
+import type { AcmeHttp } from './acme-http.js';
+import { acmeServerFor } from './server-session.js';
+import type { AcmeServerClient } from './transport/server-client.js';
 import { createProvider } from '../../providers/registry.js';
 import type { DnsProvider } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
@@ -122,19 +124,11 @@ export async function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssue
 }
 
 /**
- * renewalInfo is unauthenticated: one client per server and run (a throwaway key, no account
- * lookup) serves every certificate's ARI request, with the directory fetched once.
+ * renewalInfo is unauthenticated: the run's account-less client of the server (one connection
+ * pool, the directory fetched once) serves every certificate's ARI request and loads no JWS code.
  */
-function ariSession(spec: AcmeIssuerSpec, deps: IssuerDeps): Promise<AcmeHttp> {
-  const key = `ari:${spec.server}:${spec.caBundle ?? ''}:${spec.skipTLSVerify}`;
-  let s = deps.cache.get(key) as Promise<AcmeHttp> | undefined;
-  if (!s) {
-    s = generatePrivateKey({ algorithm: 'ECDSA', size: 256 }).then(
-      (k) => new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: encodePrivateKey(k, 'PKCS8'), caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify }),
-    );
-    deps.cache.set(key, s);
-  }
-  return s;
+function ariSession(spec: AcmeIssuerSpec, deps: IssuerDeps): AcmeServerClient {
+  return acmeServerFor(spec, deps.cache);
 }
 
 /** One account lookup per issuer and account key per run, shared by its certificates. */
