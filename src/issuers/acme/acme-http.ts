@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { AcmeTransportError } from './problem.js';
 import { AcmeServerClient } from './transport/server-client.js';
 import type { AcmeDirectory, AcmeResourceName } from './transport/directory.js';
 import { decodeEabMacKey, externalAccountBinding } from './transport/eab.js';
@@ -184,7 +185,11 @@ export class AcmeHttp {
       async (attempt, retryReason) => {
         const nonce = await this.server.nonce(this.signal, this.count);
         const body = JSON.stringify(acmeJws(key, header(nonce), payload));
-        const res = await this.server.send({ method: 'POST', url, body, signal: this.signal, attempt, retryReason, harvestNonce: true, observe: this.count });
+        const res = await this.server.send({ method: 'POST', url, body, signal: this.signal, attempt, retryReason, harvestNonce: true, observe: this.count }).catch((err: unknown) => {
+          // The request never reached the server: its nonce is still good for the retry.
+          if (err instanceof AcmeTransportError && err.staleConnection) this.server.nonces.add(nonce);
+          throw err;
+        });
         return expectSuccess<T>(res, url, new Date());
       },
       { limits: SIGNED_LIMITS, what: `POST ${url}`, signal: this.signal, log: this.log },

@@ -21,8 +21,9 @@ export class AcmeProblem extends Error {
   constructor(opts: { type?: string; status: number; detail?: string; url: string; subproblems?: AcmeSubproblem[]; retryAfter?: Date; algorithms?: string[] }) {
     const type = opts.type ?? 'about:blank';
     const short = type.replace('urn:ietf:params:acme:error:', '');
-    const detail = opts.detail ?? '';
-    const subs = (opts.subproblems ?? []).map((s) => `${s.identifier?.value ?? '?'}: ${s.detail ?? s.type ?? ''}`).join('; ');
+    // Servers end details with newlines (Pebble does): errors stay one line.
+    const detail = oneLine(opts.detail ?? '');
+    const subs = (opts.subproblems ?? []).map((s) => `${s.identifier?.value ?? '?'}: ${oneLine(s.detail ?? s.type ?? '')}`).join('; ');
     const algs = opts.algorithms?.length ? ` (the server accepts: ${opts.algorithms.join(', ')})` : '';
     const when = opts.retryAfter ? ` (retry after ${opts.retryAfter.toISOString()})` : '';
     super(`ACME server: ${short}: ${detail}${subs ? ` [${subs}]` : ''}${algs}${when} (HTTP ${opts.status} from ${opts.url})`);
@@ -40,6 +41,10 @@ export class AcmeProblem extends Error {
   is(short: string): boolean {
     return this.type === `urn:ietf:params:acme:error:${short}`;
   }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** A network, TLS or timeout failure talking to the CA, as one clear line. */

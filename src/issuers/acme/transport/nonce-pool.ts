@@ -1,6 +1,6 @@
 /**
  * Anti-replay nonces (RFC 8555 §6.5) the server handed out with its answers, so a signed request
- * needs no HEAD newNonce first. The newest nonce is used first: it is the least likely to have
+ * needs no newNonce request first. The newest nonce is used first: it is the least likely to have
  * expired.
  */
 export class NoncePool {

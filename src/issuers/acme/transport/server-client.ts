@@ -86,18 +86,22 @@ export class AcmeServerClient {
     return toResponse<T>(res);
   }
 
-  /** A nonce: from the pool, else from newNonce (HEAD, RFC 8555 §7.2). */
+  /**
+   * A nonce: from the pool, else from newNonce. GET (204), not HEAD: RFC 8555 §7.2 allows both,
+   * and Node's HTTP client does not keep a connection alive after a HEAD answer without
+   * Content-Length (nodejs/node#12396), so a HEAD would cost the next request a new TLS connection.
+   */
   async nonce(signal?: AbortSignal, observe?: () => void): Promise<string> {
     const pooled = this.nonces.take();
     if (pooled) return pooled;
     const url = (await this.directory(signal, observe)).newNonce;
     const res = await withRetries(
       async (attempt, retryReason) => {
-        const r = await this.send({ method: 'HEAD', url, signal, attempt, retryReason, observe });
+        const r = await this.send({ method: 'GET', url, signal, attempt, retryReason, observe });
         expectSuccess(r, url, new Date());
         return r;
       },
-      { limits: { ...SIGNED_LIMITS, badNonce: 0 }, what: `HEAD ${url}`, signal, log: this.opts.log },
+      { limits: { ...SIGNED_LIMITS, badNonce: 0 }, what: `GET ${url}`, signal, log: this.opts.log },
     );
     const nonce = res.headers['replay-nonce'];
     if (!nonce) throw new AcmeTransportError(`the ACME server sent no Replay-Nonce from ${url}`);
