@@ -44,7 +44,12 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
   }
 
   // Loaded here, not at the top: a run that only asks ARI never loads the signing code.
-  const { AcmeHttp } = await import('./acme-http.js');
+  const [{ AcmeHttp }, { keySigner }] = await Promise.all([import('./acme-http.js'), import('./transport/jws-signer.js')]);
+  try {
+    keySigner(keyPem);
+  } catch (err) {
+    throw new Error(`ACME account key in ${found?.source ?? `Secret ${ns}/${ref.name}`} (key ${dataKey}) cannot sign ACME requests: ${(err as Error).message}`);
+  }
   const server = acmeServerFor(spec, deps.cache);
   const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, server, signal });
   const contact = spec.email ? [`mailto:${spec.email}`] : undefined;
