@@ -57,11 +57,13 @@ export class AcmeHttp {
   private readonly eab?: { kid: string; macKey: Buffer; alg?: HmacJwsAlgorithm };
   private readonly signal?: AbortSignal;
   private readonly log?: (message: string) => void;
+  private readonly allowEdDsa: boolean;
   private readonly count = (): void => {
     this.requests += 1;
   };
 
-  constructor(readonly opts: AcmeHttpOptions) {
+  /** The options are not kept: they hold the account key and the EAB MAC key. */
+  constructor(opts: AcmeHttpOptions) {
     this.server =
       opts.server ??
       new AcmeServerClient({
@@ -85,6 +87,7 @@ export class AcmeHttp {
     }
     this.signal = opts.signal;
     this.log = opts.log;
+    this.allowEdDsa = opts.allowEdDsa === true;
     this.accountUrl = opts.accountUrl;
   }
 
@@ -162,7 +165,7 @@ export class AcmeHttp {
     const account = this.accountUrl;
     if (!account) throw new Error('no ACME account: newAccount must come first');
     const url = await this.resourceUrl('keyChange');
-    const next = keySigner(newKey, { allowEdDsa: this.opts.allowEdDsa });
+    const next = keySigner(newKey, { allowEdDsa: this.allowEdDsa });
     await this.post(url, keyChangeInner(next, url, account, this.signer.jwk));
     this.signer = next;
   }
