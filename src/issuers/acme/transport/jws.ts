@@ -3,7 +3,7 @@
  * (RFC 8555 §6.2), and the ACME protected header built on it.
  */
 import type { Jwk } from './jwk.js';
-import type { JwsSigner, KeySigner } from './jws-signer.js';
+import type { JwsSigner } from './jws-signer.js';
 
 /** A flattened JWS, the body of every ACME POST. */
 export interface FlattenedJws {
@@ -38,9 +38,4 @@ export function acmeJws(signer: JwsSigner, header: AcmeJwsHeader, payload: unkno
   if (header.nonce !== undefined) h.nonce = header.nonce;
   h.url = header.url;
   return signFlattened(signer, JSON.stringify(h), payload === null ? '' : JSON.stringify(payload));
-}
-
-/** The header a key signs with when it identifies itself (newAccount, revokeCert with the certificate key). */
-export function jwkHeader(signer: KeySigner, url: string, nonce?: string): AcmeJwsHeader {
-  return nonce === undefined ? { jwk: signer.jwk, url } : { jwk: signer.jwk, url, nonce };
 }

@@ -17,10 +17,6 @@ export class NoncePool {
   take(): string | undefined {
     return this.nonces.pop();
   }
-
-  get size(): number {
-    return this.nonces.length;
-  }
 }
 
 const MAX_NONCES = 16;
