@@ -13,6 +13,7 @@ import type { AcmeTraceHook } from './transport/trace.js';
 
 export type { AcmeResponse } from './transport/response.js';
 
+/** Options of {@link AcmeHttp}. */
 export interface AcmeHttpOptions {
   directoryUrl: string;
   /** The account key: PEM (PKCS#1, SEC 1 or PKCS#8) or a KeyObject. */

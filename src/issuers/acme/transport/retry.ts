@@ -22,13 +22,13 @@ export interface RetryLimits {
  * retries make a spurious failure at 50% about 3e-8. Let's Encrypt asks clients not to wait on
  * Retry-After in-process for long; a minute is what an interactive run tolerates.
  */
-export const SIGNED_LIMITS: RetryLimits = { badNonce: 25, transient: 4, stale: 3, maxWaitMs: 60_000 };
+export const SIGNED_LIMITS: Readonly<RetryLimits> = Object.freeze({ badNonce: 25, transient: 4, stale: 3, maxWaitMs: 60_000 });
 /** For unauthenticated GETs whose caller has its own schedule (ARI): only stale connections. */
-export const GET_ONCE_LIMITS: RetryLimits = { badNonce: 0, transient: 0, stale: 3, maxWaitMs: 0 };
+export const GET_ONCE_LIMITS: Readonly<RetryLimits> = Object.freeze({ badNonce: 0, transient: 0, stale: 3, maxWaitMs: 0 });
 
 /** Options of {@link withRetries}. */
 export interface RetryOptions {
-  limits: RetryLimits;
+  limits: Readonly<RetryLimits>;
   /** Names the request in log lines ("POST https://…"). */
   what: string;
   signal?: AbortSignal;
@@ -39,7 +39,7 @@ export interface RetryOptions {
 type Kind = 'badNonce' | 'transient' | 'stale';
 
 /** Why and when to try again, or undefined to give up with the error. */
-export function retryDecision(err: unknown, used: Readonly<Record<Kind, number>>, limits: RetryLimits, now: Date): { kind: Kind; reason: string; delayMs: number } | undefined {
+export function retryDecision(err: unknown, used: Readonly<Record<Kind, number>>, limits: Readonly<RetryLimits>, now: Date): { kind: Kind; reason: string; delayMs: number } | undefined {
   if (err instanceof AcmeTransportError) {
     if (err.staleConnection) return used.stale < limits.stale ? { kind: 'stale', reason: 'stale connection', delayMs: 0 } : undefined;
     if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return backoff(`connection reset`, used, limits);
@@ -59,7 +59,7 @@ export function retryDecision(err: unknown, used: Readonly<Record<Kind, number>>
   return backoff(reason, used, limits);
 }
 
-function backoff(reason: string, used: Readonly<Record<Kind, number>>, limits: RetryLimits): { kind: Kind; reason: string; delayMs: number } | undefined {
+function backoff(reason: string, used: Readonly<Record<Kind, number>>, limits: Readonly<RetryLimits>): { kind: Kind; reason: string; delayMs: number } | undefined {
   if (used.transient >= limits.transient) return undefined;
   return { kind: 'transient', reason, delayMs: 250 * 2 ** used.transient };
 }
