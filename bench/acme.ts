@@ -1,15 +1,17 @@
-// ACME issuance benchmark: certctl (and lego when installed) against the same Pebble + BIND,
-// for one name, apex + wildcard and ten names, with a new and with an existing account.
+// ACME issuance benchmark: certctl and (when the Debian `lego` package is installed) lego against
+// the same Pebble + BIND in one run, for one name, apex + wildcard and ten names in two zones,
+// with a new and with an existing account. Runs alternate between the tools so both see the same
+// machine. One table: medians of BENCH_RUNS runs (default 5), the max/median spread, CPU, and
+// the ACME requests of each run as Pebble logged them (the same count for both tools).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { certificateYaml, startAcmeEnv, type AcmeEnv } from '../test/helpers/acme-env.js';
 import { findBinary } from '../test/helpers/binaries.js';
 import { measureCertctl, measureCommand, median, printTable, type Measurement } from './measure.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** lego waits out its own propagation logic here (tens of seconds per run): fewer runs by default. */
-const LEGO_RUNS = Number(process.env.BENCH_LEGO_RUNS ?? 1);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const SCENARIOS: { name: string; names: (i: number) => string[] }[] = [
   { name: 'one name', names: (i) => [`one${i}.example.test`] },
@@ -17,48 +19,38 @@ const SCENARIOS: { name: string; names: (i: number) => string[] }[] = [
   { name: 'ten names, two zones', names: (i) => [...Array.from({ length: 5 }, (_, k) => `t${i}-${k}.example.test`), ...Array.from({ length: 5 }, (_, k) => `t${i}-${k}.other.test`)] },
 ];
 
-interface Row {
-  tool: string;
-  scenario: string;
-  account: 'new' | 'existing';
-  runs: Measurement[];
-  requests?: number[];
+type Account = 'new' | 'existing';
+
+/** One measured run, with the ACME requests Pebble logged while it ran. */
+interface Run extends Measurement {
+  requests: number;
 }
 
-async function benchCertctl(env: AcmeEnv): Promise<Row[]> {
-  const rows: Row[] = [];
-  let serial = 0;
-  for (const s of SCENARIOS) {
-    for (const account of ['new', 'existing'] as const) {
-      const row: Row = { tool: 'certctl', scenario: s.name, account, runs: [], requests: [] };
-      const shared = await mkdtemp(join(tmpdir(), 'certctl-bench-store-'));
-      if (account === 'existing') {
-        // Register the account once, outside the measurement.
-        await measureCertctl(['issue', '-f', '-', '--out-dir', shared, ...env.dnsFlags], env.issuerYaml() + certificateYaml('warmup', [`warm${serial++}.example.test`]));
-      }
-      for (let r = 0; r < RUNS; r++) {
-        const out = account === 'new' ? await mkdtemp(join(tmpdir(), 'certctl-bench-new-')) : shared;
-        const yaml = env.issuerYaml() + certificateYaml(`c${serial}`, s.names(serial));
-        serial++;
-        const m = await measureCertctl(['issue', '-f', '-', '--out-dir', out, ...env.dnsFlags], yaml);
-        if (m.code !== 0) throw new Error(`certctl failed in "${s.name}": ${m.stderr}`);
-        row.runs.push(m);
-        const req = /\((\d+) ACME requests for this order/.exec(m.stderr);
-        if (req) row.requests!.push(Number(req[1]));
-        if (account === 'new') await rm(out, { recursive: true, force: true });
-      }
-      await rm(shared, { recursive: true, force: true });
-      rows.push(row);
-    }
-  }
-  return rows;
+/** One tool's way of issuing a certificate for `names` into a store that may hold an account. */
+interface Tool {
+  name: string;
+  /** A fresh store (account directory / output directory). */
+  store(): Promise<string>;
+  issue(store: string, names: string[]): Promise<Measurement>;
 }
 
-async function benchLego(env: AcmeEnv): Promise<Row[]> {
-  const lego = findBinary('lego');
-  if (!lego) return [];
-  const dir = await mkdtemp(join(tmpdir(), 'lego-bench-'));
-  const ca = join(dir, 'pebble-ca.pem');
+function certctlTool(env: AcmeEnv, root: string): Tool {
+  let n = 0;
+  return {
+    name: 'certctl',
+    store: () => mkdtemp(join(root, 'certctl-')),
+    issue: (store, names) => measureCertctl(['issue', '-f', '-', '--out-dir', store, ...env.dnsFlags], env.issuerYaml() + certificateYaml(`c${n++}`, names)),
+  };
+}
+
+/**
+ * lego's RFC 2136 provider against the same BIND: `--dns.disable-cp` skips its authoritative
+ * propagation wait (certctl checks BIND directly, within milliseconds here), and
+ * RFC2136_SEQUENCE_INTERVAL=0 removes the pause lego puts between challenges of a sequential
+ * provider (60 s by default), so both measure the ACME flow, not a configured sleep.
+ */
+async function legoTool(env: AcmeEnv, root: string, lego: string): Promise<Tool> {
+  const ca = join(root, 'pebble-ca.pem');
   await writeFile(ca, env.pebble.caCertPem);
   const key = env.bind.keys.HMACSHA256;
   const legoEnv = {
@@ -69,71 +61,119 @@ async function benchLego(env: AcmeEnv): Promise<Row[]> {
     RFC2136_TSIG_ALGORITHM: 'hmac-sha256.',
     RFC2136_PROPAGATION_TIMEOUT: '60',
     RFC2136_POLLING_INTERVAL: '1',
-    // lego solves RFC 2136 challenges one after another with this pause (default 60 s) between them.
-    RFC2136_SEQUENCE_INTERVAL: '1',
+    RFC2136_SEQUENCE_INTERVAL: '0',
   };
-  const rows: Row[] = [];
-  let serial = 1000;
-  for (const s of SCENARIOS) {
-    for (const account of ['new', 'existing'] as const) {
-      const row: Row = { tool: 'lego', scenario: s.name, account, runs: [] };
-      const shared = join(dir, `shared-${serial}`);
-      const base = (path: string, names: string[]): string[] => [
-        '--server', env.pebble.directoryUrl, '--email', 'ops@example.test', '--accept-tos', '--path', path,
-        '--dns', 'rfc2136', '--dns.resolvers', `127.0.0.1:${env.bind.port}`, '--dns.disable-cp',
-        ...names.flatMap((n) => ['--domains', n]), 'run',
-      ];
-      if (account === 'existing') await measureCommand(lego, base(shared, [`lwarm${serial++}.example.test`]), legoEnv);
-      for (let r = 0; r < LEGO_RUNS; r++) {
-        const path = account === 'new' ? join(dir, `new-${serial}`) : shared;
-        const m = await measureCommand(lego, base(path, s.names(serial++)), legoEnv);
-        if (m.code !== 0) {
-          console.log(`lego failed in "${s.name}" (left out of the table): ${m.stderr.split('\n').slice(-4).join(' | ')}`);
-          break;
-        }
-        row.runs.push(m);
-      }
-      if (row.runs.length > 0) rows.push(row);
-    }
+  return {
+    name: 'lego',
+    store: () => mkdtemp(join(root, 'lego-')),
+    issue: (store, names) =>
+      measureCommand(
+        lego,
+        [
+          '--server', env.pebble.directoryUrl, '--email', 'ops@example.test', '--accept-tos', '--path', store, '--key-type', 'ec256',
+          '--dns', 'rfc2136', '--dns.resolvers', `127.0.0.1:${env.bind.port}`, '--dns.disable-cp',
+          ...names.flatMap((d) => ['--domains', d]), 'run',
+        ],
+        legoEnv,
+      ),
+  };
+}
+
+/** Pebble's output once it has caught up with the run that just ended (it stops growing). */
+async function settledLog(env: AcmeEnv): Promise<string> {
+  let last = env.pebble.logs();
+  for (let i = 0; i < 20; i++) {
+    await sleep(25);
+    const now = env.pebble.logs();
+    if (now === last) return now;
+    last = now;
   }
-  await rm(dir, { recursive: true, force: true });
-  return rows;
+  return last;
+}
+
+/**
+ * Requests Pebble logged between two snapshots of its output. The helper keeps only the last
+ * 256 KiB, so the new part is found after the end of the earlier snapshot, not at an offset.
+ */
+function requestsBetween(before: string, after: string): number {
+  const tail = before.slice(-400);
+  const at = tail ? after.lastIndexOf(tail) : 0;
+  const fresh = at >= 0 ? after.slice(at + tail.length) : after;
+  return fresh.split('\n').filter((l) => l.includes('-> calling handler()')).length;
+}
+
+async function measured(env: AcmeEnv, tool: Tool, store: string, names: string[]): Promise<Run> {
+  const before = await settledLog(env);
+  const m = await tool.issue(store, names);
+  if (m.code !== 0) throw new Error(`${tool.name} failed (${names.join(', ')}): ${m.stderr.split('\n').slice(-6).join(' | ')}`);
+  return { ...m, requests: requestsBetween(before, await settledLog(env)) };
 }
 
 export async function benchAcme(): Promise<void> {
   const env = await startAcmeEnv({ env: { PEBBLE_AUTHZREUSE: '0' } });
+  const root = await mkdtemp(join(tmpdir(), 'certctl-bench-acme-'));
   try {
-    const certctl = await benchCertctl(env);
-    printRows('certctl', certctl, []);
-    const lego = process.env.BENCH_LEGO === '0' ? [] : await benchLego(env);
-    if (lego.length > 0) printRows('certctl and lego', [...certctl, ...lego], lego);
+    const legoPath = process.env.BENCH_LEGO === '0' ? undefined : findBinary('lego');
+    const tools = [certctlTool(env, root), ...(legoPath ? [await legoTool(env, root, legoPath)] : [])];
+    const results = new Map<string, Run[]>();
+    let serial = 0;
+    for (const s of SCENARIOS) {
+      for (const account of ['new', 'existing'] as Account[]) {
+        // An existing account is registered once per tool, outside the measurement.
+        const shared = new Map<string, string>();
+        if (account === 'existing') {
+          for (const t of tools) {
+            const store = await t.store();
+            await measured(env, t, store, [`warm${serial++}.example.test`]);
+            shared.set(t.name, store);
+          }
+        }
+        for (let r = 0; r < RUNS; r++) {
+          for (const t of tools) {
+            const store = shared.get(t.name) ?? (await t.store());
+            const run = await measured(env, t, store, s.names(serial++));
+            const key = `${t.name}|${s.name}|${account}`;
+            results.set(key, [...(results.get(key) ?? []), run]);
+            if (account === 'new') await rm(store, { recursive: true, force: true });
+          }
+        }
+      }
+    }
+    printComparison(results, tools.map((t) => t.name));
   } finally {
+    await rm(root, { recursive: true, force: true });
     await env.stop();
   }
 }
 
-function printRows(title: string, all: Row[], lego: Row[]): void {
-  {
-    const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-    const rows = all.map((r) => {
-      const legoRow = lego.find((l) => l.scenario === r.scenario && l.account === r.account);
-      const ratio = r.tool === 'certctl' && legoRow ? `${(median(legoRow.runs.map((m) => m.wallMs)) / median(r.runs.map((m) => m.wallMs))).toFixed(1)}x` : '';
-      return [
-        r.tool,
-        r.scenario,
-        r.account,
-        fmt(median(r.runs.map((m) => m.wallMs))),
-        fmt(Math.max(...r.runs.map((m) => m.wallMs))),
-        fmt(median(r.runs.map((m) => m.cpuMs))),
-        `${Math.max(...r.runs.map((m) => m.maxRssMb)).toFixed(0)} MB`,
-        r.requests && r.requests.length ? String(median(r.requests)) : '',
-        ratio,
-      ];
-    });
-    printTable(
-      `ACME DNS-01 issuance against Pebble (5% badNonce, no authz reuse) + BIND: ${title} (certctl: median of ${RUNS} runs; lego: ${LEGO_RUNS})`,
-      ['tool', 'scenario', 'account', 'wall (median)', 'wall (max)', 'CPU', 'peak RSS', 'ACME req/order', 'lego/certctl'],
-      rows,
-    );
+function printComparison(results: Map<string, Run[]>, tools: string[]): void {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)}`;
+  const wall = (runs: Run[]): string => {
+    const med = median(runs.map((m) => m.wallMs));
+    return `${s(med)} (${(Math.max(...runs.map((m) => m.wallMs)) / med).toFixed(1)}x)`;
+  };
+  const header = ['scenario', 'account'];
+  for (const t of tools) header.push(`${t} wall s (max/med)`, `${t} CPU s`, `${t} req`);
+  if (tools.includes('lego')) header.push('lego/certctl wall');
+  const rows: string[][] = [];
+  for (const sc of SCENARIOS) {
+    for (const account of ['new', 'existing'] as Account[]) {
+      const row = [sc.name, account];
+      for (const t of tools) {
+        const runs = results.get(`${t}|${sc.name}|${account}`) ?? [];
+        row.push(wall(runs), s(median(runs.map((m) => m.cpuMs))), String(median(runs.map((m) => m.requests))));
+      }
+      if (tools.includes('lego')) {
+        const c = median((results.get(`certctl|${sc.name}|${account}`) ?? []).map((m) => m.wallMs));
+        const l = median((results.get(`lego|${sc.name}|${account}`) ?? []).map((m) => m.wallMs));
+        row.push(`${(l / c).toFixed(1)}x`);
+      }
+      rows.push(row);
+    }
   }
+  printTable(
+    `ACME DNS-01 issuance against Pebble (5% badNonce, no authz reuse) + BIND, median of ${RUNS} runs per tool; req = ACME requests per run as Pebble logged them${tools.includes('lego') ? '' : ' (lego not installed: certctl only)'}`,
+    header,
+    rows,
+  );
 }

@@ -28,6 +28,8 @@ export class CliContext {
   readonly isTTY = Boolean(process.stdout.isTTY);
   readonly runCommand: CommandRunner = createCommandRunner({ killGroup: (pgid, sig) => process.kill(-pgid, sig) });
   verbosity: Verbosity = 'normal';
+  /** `certctl/<version>` for requests to CAs; set by main once the version is read. */
+  userAgent = 'certctl';
   /** Store lock tokens this process holds: a lock with our pid and another token is a dead predecessor's. */
   readonly heldLockTokens = new Set<string>();
 

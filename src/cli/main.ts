@@ -172,6 +172,7 @@ function buildProgram(ctx: CliContext): Command {
 /** Entry point of bin/certctl: parses argv, runs the command, and sets the exit code. */
 export async function main(argv: string[] = process.argv): Promise<void> {
   const ctx = new CliContext();
+  ctx.userAgent = `certctl/${version()} node/${process.versions.node}`;
   // The AWS SDK's notice about future Node versions is for developers, not for cron mail; set the
   // SDK's own switch (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false brings it back).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

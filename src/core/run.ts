@@ -35,6 +35,8 @@ export interface CoreDeps {
   /** Bound ServiceAccount tokens, with --store kubernetes. */
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
   runCommand: CommandRunner;
+  /** `certctl/<version>`, the User-Agent of every request to a CA. */
+  userAgent?: string;
 }
 
 export interface RunSettings {
@@ -89,6 +91,7 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
     env: deps.env,
     serviceAccountToken: deps.serviceAccountToken,
     runCommand: deps.runCommand,
+    userAgent: deps.userAgent,
     debug: (message) => deps.emit({ name: '', namespace: '', reason: 'Debug', message, level: 'debug' }),
   });
   await checkInputValues(plan, { manifests, registry, secrets, clusterResourceNamespace: deps.clusterResourceNamespace });

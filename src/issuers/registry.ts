@@ -38,6 +38,8 @@ export interface RegistryOptions {
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
   runCommand: CommandRunner;
   debug: (message: string) => void;
+  /** `certctl/<version>`, the User-Agent of every request to a CA. */
+  userAgent?: string;
 }
 
 /** The namespace an issuer's Secrets live in: its own for an Issuer, the cluster resource namespace for a ClusterIssuer. */
@@ -93,6 +95,7 @@ export class IssuerRegistry {
           serviceAccountToken: this.opts.serviceAccountToken,
           runCommand: this.opts.runCommand,
           debug: this.opts.debug,
+          userAgent: this.opts.userAgent,
         });
         return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, secretNamespace, services: this.acme });
       }

@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AcmeHttp } from '../../src/issuers/acme/acme-http.js';
 import { AriError, fetchRenewalInfo } from '../../src/issuers/acme/ari-client.js';
-import { encodePrivateKey, generatePrivateKey } from '../../src/pki/keys.js';
+import { AcmeServerClient } from '../../src/issuers/acme/transport/server-client.js';
 import { ariDecision } from '../../src/renewal/ari.js';
 import { startAriServer } from '../fakes/ari-server.js';
 import type { FakeAriServer } from '../fakes/ari-server.js';
@@ -13,14 +12,14 @@ const now = new Date();
 const rel = (ms: number): Date => new Date(now.getTime() + ms);
 
 let ari: FakeAriServer;
-let accountKeyPem: string;
 before(async () => {
-  [ari, accountKeyPem] = await Promise.all([startAriServer(), generatePrivateKey({ algorithm: 'ECDSA', size: 256 }).then((k) => encodePrivateKey(k, 'PKCS8'))]);
+  ari = await startAriServer();
 });
 after(() => ari.stop());
 
-const client = (server = ari, trust = true): AcmeHttp =>
-  new AcmeHttp({ directoryUrl: server.directoryUrl, accountKeyPem, ...(trust ? { caBundle: server.caPem } : {}), timeoutMs: 5000 });
+/** The account-less client ARI uses in production: no key, no JWS. */
+const client = (server = ari, trust = true): AcmeServerClient =>
+  new AcmeServerClient({ directoryUrl: server.directoryUrl, ...(trust ? { caBundle: server.caPem } : {}), timeoutMs: 5000 });
 
 async function rejectsAri(p: Promise<unknown>, re: RegExp): Promise<AriError> {
   const err = await p.then(

@@ -7,7 +7,7 @@
  *   const ari = await startAriServer();
  *   after(() => ari.stop());
  *   ari.set(certId, { window: { start, end }, retryAfter: '3600' });
- *   // new AcmeHttp({ directoryUrl: ari.directoryUrl, caBundle: ari.caPem, ... })
+ *   // new AcmeServerClient({ directoryUrl: ari.directoryUrl, caBundle: ari.caPem })
  */
 import { get as httpsGet, createServer } from 'node:https';
 import type { Server } from 'node:https';

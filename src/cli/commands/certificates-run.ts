@@ -72,6 +72,7 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
         clusterResourceNamespace: s.clusterResourceNamespace,
         serviceAccountToken: opened.serviceAccountToken,
         runCommand: ctx.runCommand,
+        userAgent: ctx.userAgent,
       },
       {
         names: s.names,

@@ -1,8 +1,9 @@
 import { encodePrivateKey, generatePrivateKey, parsePrivateKey } from '../../pki/keys.js';
 import type { AcmeIssuerSpec, IssuerResource } from '../../spec/types.js';
-import type { IssuerDeps } from '../registry.js';
-import { AcmeHttp } from './acme-http.js';
+import type { AcmeIssuerDeps } from './acme-issuer.js';
+import type { AcmeHttp } from './acme-http.js';
 import { AcmeProblem } from './problem.js';
+import { acmeServerFor } from './server-session.js';
 
 /**
  * An ACME session with a registered account: loads the account key from `privateKeySecretRef`
@@ -10,7 +11,7 @@ import { AcmeProblem } from './problem.js';
  * finds the account of a stored key with `onlyReturnExisting`, and registers only when there is
  * none, so one key never gets two accounts on one server.
  */
-export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec, deps: IssuerDeps, signal?: AbortSignal, event?: (r: string, m: string) => void): Promise<AcmeHttp> {
+export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, signal?: AbortSignal, event?: (r: string, m: string) => void): Promise<AcmeHttp> {
   const ns = deps.secretNamespace;
   const ref = spec.privateKeySecretRef;
   const dataKey = ref.key ?? 'tls.key';
@@ -42,7 +43,15 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
     eab = { kid: e.keyID, hmacKey: value };
   }
 
-  const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify, signal });
+  // Loaded here, not at the top: a run that only asks ARI never loads the signing code.
+  const [{ AcmeHttp }, { keySigner }] = await Promise.all([import('./acme-http.js'), import('./transport/jws-signer.js')]);
+  try {
+    keySigner(keyPem);
+  } catch (err) {
+    throw new Error(`ACME account key in ${found?.source ?? `Secret ${ns}/${ref.name}`} (key ${dataKey}) cannot sign ACME requests: ${(err as Error).message}`);
+  }
+  const server = acmeServerFor(spec, deps.services.servers, deps.services.serverExtras());
+  const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, server, signal });
   const contact = spec.email ? [`mailto:${spec.email}`] : undefined;
   if (existing) {
     try {

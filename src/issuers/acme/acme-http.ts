@@ -1,163 +1,174 @@
-import { Agent } from 'node:https';
-import { createSecureContext } from 'node:tls';
-import { setTimeout as sleep } from 'node:timers/promises';
-import * as acme from 'acme-client';
-import { AcmeProblem, AcmeTransportError, parseRetryAfter } from './problem.js';
+import type { KeyObject } from 'node:crypto';
+import { AcmeTransportError } from './problem.js';
+import { AcmeServerClient } from './transport/server-client.js';
+import type { AcmeDirectory, AcmeResourceName } from './transport/directory.js';
+import { decodeEabMacKey, externalAccountBinding } from './transport/eab.js';
+import { dns01TxtValue, keyAuthorization } from './transport/key-authorization.js';
+import { keyChangeInner } from './transport/key-change.js';
+import { keySigner, type HmacJwsAlgorithm, type KeySigner } from './transport/jws-signer.js';
+import { acmeJws, type AcmeJwsHeader } from './transport/jws.js';
+import { expectSuccess, type AcmeResponse } from './transport/response.js';
+import { SIGNED_LIMITS, withRetries } from './transport/retry.js';
+import type { AcmeTraceHook } from './transport/trace.js';
 
-/** A parsed ACME response. */
-export interface AcmeResponse<T = unknown> {
-  status: number;
-  headers: Record<string, string | undefined>;
-  data: T;
-  location?: string;
-}
+export type { AcmeResponse } from './transport/response.js';
 
+/** Options of {@link AcmeHttp}. */
 export interface AcmeHttpOptions {
   directoryUrl: string;
-  accountKeyPem: string;
-  eab?: { kid: string; hmacKey: string };
+  /** The account key: PEM (PKCS#1, SEC 1 or PKCS#8) or a KeyObject. */
+  accountKeyPem: string | KeyObject;
+  /** External Account Binding: key id and the MAC key as the CA gave it (base64url). */
+  eab?: { kid: string; hmacKey: string; alg?: HmacJwsAlgorithm };
   /** Extra trusted CA certificates (PEM) for this server, from `caBundle`. */
   caBundle?: string;
   skipTLSVerify?: boolean;
-  /** Per-request timeout. */
+  /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
   log?: (message: string) => void;
-}
-
-/** Longest Retry-After (429/503) certctl waits in-process before giving up and reporting it. */
-const MAX_INLINE_WAIT_MS = 60_000;
-const MAX_TRANSIENT_RETRIES = 4;
-/** Pebble rejects 5% of nonces by default and tests run at 50%: 25 retries make a spurious failure ~3e-8. */
-const BAD_NONCE_RETRIES = 25;
-
-let configured = false;
-
-/**
- * acme-client keeps one module-global axios instance whose retry interceptors re-send the same
- * JWS (issue #103) and lose the cause of network errors (issue #101). certctl removes them and
- * retries itself (with a fresh nonce). Each AcmeHttp passes its own TLS agent with every request,
- * so one issuer's caBundle or skipTLSVerify never applies to another.
- */
-function configureAxios(timeoutMs: number): void {
-  if (configured) return;
-  configured = true;
-  const ax = acme.axios;
-  ax.interceptors.request.clear();
-  ax.interceptors.response.clear();
-  ax.defaults.timeout = timeoutMs;
-  ax.defaults.maxRedirects = 0;
-  ax.defaults.maxContentLength = 4 * 1024 * 1024;
-  ax.defaults.headers.common['User-Agent'] = 'certctl (acme-client)';
-  acme.setLogger(() => {});
+  /** Default `certctl`; the CLI passes `certctl/<version>`. */
+  userAgent?: string;
+  /** Told about every HTTP request (the CLI's `-v`). Ignored when `server` is given (it has its own). */
+  onRequest?: AcmeTraceHook;
+  /** Allow an Ed25519 account key (JWS EdDSA), which most CAs refuse. */
+  allowEdDsa?: boolean;
+  /**
+   * The server's account-less client, shared with ARI and other accounts of the run (one
+   * connection pool, one directory fetch, one nonce pool). Built from the options above when absent.
+   */
+  server?: AcmeServerClient;
+  /** The account URL, when known already (then `post()` works without `newAccount()`). */
+  accountUrl?: string;
 }
 
 /**
- * The one door to the ACME server: JWS-signed requests through acme-client, a nonce pool fed by
- * every response (as lego does, so no extra HEAD newNonce per request), bounded retries on
- * badNonce, 5xx and short Retry-After, a timeout on every request, and errors that say what
- * happened. Only this file imports acme-client.
+ * An ACME account session (RFC 8555): every request JWS-signed with the account key (`jwk` for
+ * newAccount, `kid` after), nonces from the pool the server's answers fill, badNonce / 5xx /
+ * short Retry-After retried with a fresh signature, problem documents as AcmeProblem, network
+ * failures as AcmeTransportError. Built on node:crypto and node:https only.
  */
 export class AcmeHttp {
-  private readonly client: acme.Client;
-  private readonly http: HttpInternals;
-  private readonly nonces: string[] = [];
-  private readonly signal?: AbortSignal;
-  private readonly log: (message: string) => void;
-  /** Number of HTTP requests sent to the CA (for the benchmark and tests). */
+  readonly server: AcmeServerClient;
+  /** Number of HTTP requests sent for this session (for the benchmark and tests), retries included. */
   requests = 0;
+  /** The account URL (`kid`), known after newAccount. */
+  accountUrl?: string;
+  private signer: KeySigner;
+  private readonly eab?: { kid: string; macKey: Buffer; alg?: HmacJwsAlgorithm };
+  private readonly signal?: AbortSignal;
+  private readonly log?: (message: string) => void;
+  private readonly allowEdDsa: boolean;
+  private readonly count = (): void => {
+    this.requests += 1;
+  };
 
-  constructor(readonly opts: AcmeHttpOptions) {
-    const url = new URL(opts.directoryUrl);
-    if (url.protocol !== 'https:') throw new Error(`ACME server ${opts.directoryUrl} is not an https:// URL`);
-    configureAxios(opts.timeoutMs ?? 30_000);
-    // caBundle replaces the system roots for this server (all its URLs, whatever their host), as
-    // in cert-manager. One secure context for all connections: passing `ca` per request re-parses it.
-    const secureContext = opts.caBundle ? createSecureContext({ ca: opts.caBundle }) : undefined;
-    const agent = new Agent({ keepAlive: true, secureContext, rejectUnauthorized: !opts.skipTLSVerify });
-    this.client = new acme.Client({ directoryUrl: opts.directoryUrl, accountKey: opts.accountKeyPem, externalAccountBinding: opts.eab });
-    this.http = (this.client as unknown as { http: HttpInternals }).http;
-    this.http.maxBadNonceRetries = BAD_NONCE_RETRIES;
-    this.signal = opts.signal;
-    this.log = opts.log ?? (() => {});
-    const request = this.http.request.bind(this.http);
-    // Count every request and keep each fresh nonce the server hands out.
-    this.http.request = async (u: string, method: string, o?: object) => {
-      this.signal?.throwIfAborted();
-      this.requests += 1;
-      const resp = await request(u, method, { ...(o ?? {}), httpsAgent: agent }).catch((err: unknown) => {
-        throw transportError(err, method, u);
+  /** The options are not kept: they hold the account key and the EAB MAC key. */
+  constructor(opts: AcmeHttpOptions) {
+    this.server =
+      opts.server ??
+      new AcmeServerClient({
+        directoryUrl: opts.directoryUrl,
+        caBundle: opts.caBundle,
+        skipTLSVerify: opts.skipTLSVerify,
+        timeoutMs: opts.timeoutMs,
+        userAgent: opts.userAgent,
+        onRequest: opts.onRequest,
+        log: opts.log,
       });
-      const nonce = resp.headers?.['replay-nonce'];
-      // acme-client itself retries a badNonce rejection with the nonce that came with it.
-      const badNonce = resp.status === 400 && String((resp.data as { type?: string })?.type).endsWith(':badNonce');
-      if (nonce && method !== 'head' && !badNonce) this.nonces.push(nonce);
-      return resp;
-    };
+    this.signer = keySigner(opts.accountKeyPem, { allowEdDsa: opts.allowEdDsa });
+    if (opts.eab) {
+      let macKey: Buffer;
+      try {
+        macKey = decodeEabMacKey(opts.eab.hmacKey);
+      } catch (err) {
+        throw new Error(`External Account Binding ${opts.eab.kid}: ${(err as Error).message}`);
+      }
+      this.eab = { kid: opts.eab.kid, macKey, alg: opts.eab.alg };
+    }
+    this.signal = opts.signal;
+    this.log = opts.log;
+    this.allowEdDsa = opts.allowEdDsa === true;
+    this.accountUrl = opts.accountUrl;
   }
 
-  /** The directory (cached by acme-client for a day). */
-  async directory(): Promise<Record<string, unknown>> {
-    return (await this.withRetries('GET directory', () => this.http.getDirectory())) as unknown as Record<string, unknown>;
+  /** RFC 7638 thumbprint of the account key. */
+  get thumbprint(): string {
+    return this.signer.thumbprint;
   }
 
-  async resourceUrl(name: 'newAccount' | 'newOrder' | 'revokeCert' | 'keyChange'): Promise<string> {
-    await this.directory();
-    return this.http.getResourceUrl(name);
+  /** The directory (fetched once per server client). */
+  async directory(): Promise<AcmeDirectory> {
+    return this.server.directory(this.signal, this.count);
   }
 
-  /** newAccount; `onlyReturnExisting` finds the account of this key without creating one. */
+  async resourceUrl(name: AcmeResourceName): Promise<string> {
+    const url = (await this.directory())[name];
+    if (typeof url !== 'string') throw new Error(`the ACME server ${this.server.directoryUrl} has no ${name} in its directory`);
+    return url;
+  }
+
+  /**
+   * newAccount (RFC 8555 §7.3), signed with the account JWK; with EAB when configured, except
+   * for `onlyReturnExisting` lookups. Remembers the account URL from Location.
+   */
   async newAccount(payload: Record<string, unknown>): Promise<AcmeResponse<Record<string, unknown>>> {
     const url = await this.resourceUrl('newAccount');
-    const withEab = Boolean(this.opts.eab) && payload.onlyReturnExisting !== true;
-    const resp = await this.signed(url, payload, { kid: null, includeExternalAccountBinding: withEab });
-    if (resp.location) (this.client as unknown as { api: { accountUrl: string } }).api.accountUrl = resp.location;
-    return resp as AcmeResponse<Record<string, unknown>>;
+    const body = { ...payload };
+    if (this.eab && payload.onlyReturnExisting !== true) body.externalAccountBinding = externalAccountBinding(this.eab, url, this.signer.jwk);
+    const resp = await this.signedPost<Record<string, unknown>>(url, body, this.signer, (nonce) => ({ jwk: this.signer.jwk, url, nonce }));
+    if (resp.location) this.accountUrl = resp.location;
+    return resp;
   }
 
   /** A POST (payload) or POST-as-GET (null) signed with the account URL as kid. */
   async post<T = Record<string, unknown>>(url: string, payload: unknown): Promise<AcmeResponse<T>> {
-    const kid = (this.client as unknown as { api: { accountUrl: string | null } }).api.accountUrl;
+    const kid = this.accountUrl;
     if (!kid) throw new Error('no ACME account: newAccount must come first');
-    return (await this.signed(url, payload, { kid })) as AcmeResponse<T>;
-  }
-
-  /** The TXT value for a dns-01 challenge token: base64url(SHA-256(token.thumbprint)). */
-  async dns01Value(token: string): Promise<string> {
-    return this.client.getChallengeKeyAuthorization({ type: 'dns-01', token } as Parameters<acme.Client['getChallengeKeyAuthorization']>[0]);
-  }
-
-  private async signed(url: string, payload: unknown, o: { kid: string | null; includeExternalAccountBinding?: boolean }): Promise<AcmeResponse> {
-    return this.withRetries(`POST ${url}`, async () => {
-      const nonce = this.nonces.pop() ?? null;
-      // acme-client's EAB code writes into the payload object: give it a fresh copy each attempt.
-      const body = payload && typeof payload === 'object' ? structuredClone(payload) : payload;
-      const resp = await this.http.signedRequest(url, body, { kid: o.kid, nonce, includeExternalAccountBinding: o.includeExternalAccountBinding ?? false });
-      return toResponse(resp, url);
-    });
+    return this.signedPost<T>(url, payload, this.signer, (nonce) => ({ kid, url, nonce }));
   }
 
   /**
-   * Retries what is safe to retry: a request the server rejected for its nonce, 5xx, and 429/503
-   * whose Retry-After is short. Anything else, or a long Retry-After, is the caller's to report.
+   * A POST signed by another key that identifies itself by `jwk` (RFC 8555 §6.2): revokeCert with
+   * the certificate's own key (§7.6).
    */
-  private async withRetries<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        const retryable =
-          (err instanceof AcmeProblem && (err.is('badNonce') || err.status >= 500 || err.status === 429)) ||
-          (err instanceof AcmeTransportError && /ECONNRESET|socket hang up|EPIPE/.test(err.message));
-        if (!retryable || attempt >= MAX_TRANSIENT_RETRIES) throw err;
-        const now = new Date();
-        const after = err instanceof AcmeProblem ? err.retryAfter : undefined;
-        const waitMs = after ? after.getTime() - now.getTime() : 250 * 2 ** attempt;
-        if (waitMs > MAX_INLINE_WAIT_MS) throw err;
-        this.log(`${what}: ${err.message}; retrying in ${Math.ceil(waitMs / 1000)} s`);
-        await sleep(waitMs, undefined, { signal: this.signal });
-      }
-    }
+  async postWithKey<T = Record<string, unknown>>(url: string, payload: unknown, key: KeySigner): Promise<AcmeResponse<T>> {
+    return this.signedPost<T>(url, payload, key, (nonce) => ({ jwk: key.jwk, url, nonce }));
+  }
+
+  /** Key authorization of a challenge token: `token.thumbprint` (RFC 8555 §8.1). */
+  keyAuthorization(token: string): string {
+    return keyAuthorization(token, this.signer.thumbprint);
+  }
+
+  /** The TXT value for a dns-01 challenge token: base64url(SHA-256(token.thumbprint)). */
+  dns01Value(token: string): string {
+    return dns01TxtValue(this.keyAuthorization(token));
+  }
+
+  /**
+   * Revokes a certificate (RFC 8555 §7.6), signed by the account, or by the certificate's own
+   * private key when given (then no account is needed). `reason` is an RFC 5280 CRLReason code.
+   */
+  async revokeCertificate(certificateDer: Buffer, opts: { reason?: number; certificateKey?: KeyObject | string } = {}): Promise<void> {
+    const url = await this.resourceUrl('revokeCert');
+    const payload: Record<string, unknown> = { certificate: certificateDer.toString('base64url') };
+    if (opts.reason !== undefined) payload.reason = opts.reason;
+    if (opts.certificateKey) await this.postWithKey(url, payload, keySigner(opts.certificateKey, { allowEdDsa: true }));
+    else await this.post(url, payload);
+  }
+
+  /**
+   * Rolls the account over to a new key (RFC 8555 §7.3.5). On success this session signs with the
+   * new key; the caller must have stored the new key first, or the account is lost with the run.
+   */
+  async changeKey(newKey: KeyObject | string): Promise<void> {
+    const account = this.accountUrl;
+    if (!account) throw new Error('no ACME account: newAccount must come first');
+    const url = await this.resourceUrl('keyChange');
+    const next = keySigner(newKey, { allowEdDsa: this.allowEdDsa });
+    await this.post(url, keyChangeInner(next, url, account, this.signer.jwk));
+    this.signer = next;
   }
 
   /**
@@ -166,52 +177,26 @@ export class AcmeHttp {
    * AcmeTransportError. Not retried: a caller that polls has its own schedule.
    */
   async getJson(url: string): Promise<AcmeResponse> {
-    const resp = await this.http.request(url, 'get');
-    return { status: resp.status, headers: resp.headers ?? {}, data: resp.data, location: resp.headers?.location };
+    return this.server.getJson(url, this.signal, this.count);
   }
-}
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | undefined>;
-  data: unknown;
-}
-
-/** The parts of acme-client's HttpClient certctl drives directly. */
-interface HttpInternals {
-  maxBadNonceRetries: number;
-  request(url: string, method: string, opts?: object): Promise<RawResponse>;
-  signedRequest(url: string, payload: unknown, opts: { kid: string | null; nonce: string | null; includeExternalAccountBinding: boolean }): Promise<RawResponse>;
-  getDirectory(): Promise<Record<string, unknown>>;
-  getResourceUrl(name: string): Promise<string>;
-}
-
-function toResponse(resp: RawResponse, url: string): AcmeResponse {
-  if (resp.status >= 400) {
-    const d = (resp.data ?? {}) as { type?: string; detail?: string; subproblems?: AcmeProblem['subproblems'] };
-    throw new AcmeProblem({
-      type: d.type,
-      detail: d.detail ?? (typeof resp.data === 'string' ? resp.data.slice(0, 200) : undefined),
-      status: resp.status,
-      url,
-      subproblems: d.subproblems,
-      retryAfter: parseRetryAfter(resp.headers['retry-after'], new Date()),
-    });
+  /**
+   * Signs and sends, retrying what is safe to retry (see transport/retry.ts) with a new nonce and
+   * signature each time: re-sending a JWS is always a badNonce (acme-client issue #103).
+   */
+  private async signedPost<T>(url: string, payload: unknown, key: KeySigner, header: (nonce: string) => AcmeJwsHeader): Promise<AcmeResponse<T>> {
+    return withRetries(
+      async (attempt, retryReason) => {
+        const nonce = await this.server.nonce(this.signal, this.count);
+        const body = JSON.stringify(acmeJws(key, header(nonce), payload));
+        const res = await this.server.send({ method: 'POST', url, body, signal: this.signal, attempt, retryReason, harvestNonce: true, observe: this.count }).catch((err: unknown) => {
+          // The request never reached the server: its nonce is still good for the retry.
+          if (err instanceof AcmeTransportError && err.staleConnection) this.server.nonces.add(nonce);
+          throw err;
+        });
+        return expectSuccess<T>(res, url, new Date());
+      },
+      { limits: SIGNED_LIMITS, what: `POST ${url}`, signal: this.signal, log: this.log },
+    );
   }
-  return { status: resp.status, headers: resp.headers, data: resp.data, location: resp.headers.location };
-}
-
-/** acme-client/axios network errors, as one line that names the cause. */
-function transportError(err: unknown, method: string, url: string): Error {
-  if (err instanceof AcmeProblem || err instanceof AcmeTransportError) return err;
-  const e = err as { code?: string; message?: string; name?: string };
-  if (e?.name === 'AbortError' || e?.name === 'CanceledError') return err as Error;
-  const code = e?.code ? `${e.code}: ` : '';
-  let hint = '';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unable to verify/i.test(`${e?.code} ${e?.message}`)) {
-    hint = ' (the server\'s TLS certificate is not trusted: set spec.acme.caBundle to its CA, or skipTLSVerify for testing)';
-  } else if (e?.code === 'ECONNABORTED' || /timeout/i.test(e?.message ?? '')) {
-    hint = ' (no answer in time)';
-  }
-  return new AcmeTransportError(`cannot reach the ACME server: ${method.toUpperCase()} ${url}: ${code}${e?.message ?? String(err)}${hint}`, { cause: err });
 }

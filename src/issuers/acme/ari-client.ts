@@ -1,10 +1,16 @@
 /**
  * ACME Renewal Information (RFC 9773), the network half: asks the CA when it wants a certificate
- * renewed. acme-client has no ARI support, so this reads the directory's `renewalInfo` itself.
+ * renewed. Unauthenticated: a directory and a GET, no account and no signing code.
  */
 import type { AriWindow } from '../../renewal/ari.js';
-import type { AcmeHttp } from './acme-http.js';
 import { parseRetryAfter } from './problem.js';
+import type { AcmeResponse } from './transport/response.js';
+
+/** What ARI needs from an ACME client: the directory and unauthenticated GETs (an AcmeServerClient, or an AcmeHttp). */
+export interface AriHttp {
+  directory(): Promise<{ renewalInfo?: unknown }>;
+  getJson(url: string): Promise<AcmeResponse>;
+}
 
 /** How long to wait before asking again when the CA gave no Retry-After (certbot's 6 h, RFC 9773 §4.3). */
 export const DEFAULT_ARI_RETRY_MS = 6 * 3600 * 1000;
@@ -42,7 +48,7 @@ export class AriError extends Error {
  * Rejects with an {@link AriError} for an error status (404 for a certificate the CA does not
  * know), a malformed body, or a network failure; an aborted request rejects with the abort reason.
  */
-export async function fetchRenewalInfo(http: AcmeHttp, certId: string, now: Date): Promise<RenewalInfo | undefined> {
+export async function fetchRenewalInfo(http: AriHttp, certId: string, now: Date): Promise<RenewalInfo | undefined> {
   if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(certId)) throw new AriError(`invalid ARI certificate identifier ${JSON.stringify(certId)}`);
   let base: unknown;
   try {
@@ -57,7 +63,7 @@ export async function fetchRenewalInfo(http: AcmeHttp, certId: string, now: Date
   }
   const url = `${base.replace(/\/+$/, '')}/${certId}`;
 
-  let resp: Awaited<ReturnType<AcmeHttp['getJson']>>;
+  let resp: AcmeResponse;
   try {
     resp = await http.getJson(url);
   } catch (err) {
@@ -101,7 +107,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** axios parses JSON bodies; a body it could not parse arrives as a string. */
+/** JSON bodies arrive parsed; a body that is not JSON (or not labelled so) arrives as a string. */
 function parseBody(data: unknown): Record<string, unknown> | undefined {
   if (isObject(data)) return data;
   if (typeof data !== 'string') return undefined;
@@ -122,5 +128,5 @@ function problemDetail(data: unknown): string {
 
 function isAbort(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name;
-  return name === 'AbortError' || name === 'CanceledError';
+  return name === 'AbortError' || name === 'TimeoutError';
 }

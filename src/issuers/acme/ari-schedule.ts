@@ -6,25 +6,13 @@
  */
 import type { ParsedCertificate } from '../../pki/parse.js';
 import { ariCertId, ariDecision } from '../../renewal/ari.js';
-import { memo } from '../../shared/memo.js';
 import type { AcmeIssuerSpec } from '../../spec/types.js';
 import type { AriState } from '../../stores/records.js';
 import type { IssuerStateSlot, RenewalWindow, RenewalWindowRequest } from '../issuer.js';
-import type { AcmeHttp } from './acme-http.js';
+import { acmeServerFor } from './server-session.js';
 import { DEFAULT_ARI_RETRY_MS, fetchRenewalInfo } from './ari-client.js';
 import type { AcmeRunServices } from './run-services.js';
 
-/**
- * renewalInfo is unauthenticated: one client per server and run serves every certificate's
- * request, with the directory fetched once.
- */
-function ariClient(spec: AcmeIssuerSpec, services: AcmeRunServices): Promise<AcmeHttp> {
-  return memo(services.ariClients, `${spec.server}|${spec.caBundle ?? ''}|${spec.skipTLSVerify}`, async () => {
-    const [{ AcmeHttp }, { generatePrivateKey, encodePrivateKey }] = await Promise.all([import('./acme-http.js'), import('../../pki/keys.js')]);
-    const key = await generatePrivateKey({ algorithm: 'ECDSA', size: 256 });
-    return new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: encodePrivateKey(key, 'PKCS8'), caBundle: spec.caBundle, skipTLSVerify: spec.skipTLSVerify });
-  });
-}
 
 export async function ariRenewalWindow(
   spec: AcmeIssuerSpec,
@@ -40,7 +28,8 @@ export async function ariRenewalWindow(
   let state: AriState | undefined = acme?.ari?.serial === leaf.serialHex ? acme.ari : undefined;
   if (!state || !state.nextCheck || Date.parse(state.nextCheck) <= now.getTime()) {
     try {
-      const info = await fetchRenewalInfo(await ariClient(spec, services), ariCertId(leaf), now);
+      // renewalInfo is unauthenticated: the server's account-less client (no key, no JWS) serves it.
+      const info = await fetchRenewalInfo(acmeServerFor(spec, services.servers, services.serverExtras()), ariCertId(leaf), now);
       if (!info) return undefined;
       const nextCheck = new Date(info.retryAfter?.getTime() ?? now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
       const changed = !state || state.windowStart !== info.window.start.toISOString() || state.windowEnd !== info.window.end.toISOString();

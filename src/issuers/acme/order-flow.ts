@@ -59,13 +59,26 @@ type FinishHooks = Pick<OrderHooks, 'event' | 'signal' | 'fault' | 'beforeFinali
 const POLL_MIN_MS = 200;
 const POLL_MAX_MS = 3_000;
 const POLL_TIMEOUT_MS = 300_000;
+/**
+ * How long the CA gets to validate answered challenges before certctl finalizes, when the CA gave
+ * no Retry-After. Pebble validates within milliseconds; a finalize that comes too early costs a
+ * 403 orderNotReady and an order poll, so a short pause saves requests on fast CAs and costs
+ * nothing on slow ones (Let's Encrypt takes seconds either way).
+ */
+const VALIDATION_GRACE_MS = 25;
+/** A Retry-After on a challenge or order longer than this is not waited out in-process. */
+const MAX_WAIT_MS = 60_000;
 
 /**
  * One RFC 8555 order driven step by step: newOrder for all identifiers, skip authorizations the
  * CA already holds valid, present all dns-01 values and wait for them (hooks), answer every
- * challenge, poll with the server's Retry-After, stop at the first invalid authorization
- * (deactivating the rest), finalize with our CSR and download the chain, preferring
- * `preferredChain` through the alternate links. Returns the PEM chain.
+ * challenge, finalize with our CSR as soon as the CA has had a moment to validate (RFC 8555 §7.4:
+ * a premature finalize is a 403 orderNotReady, after which the order is polled with the server's
+ * Retry-After until ready), stop at the first invalid authorization (deactivating the rest) and
+ * download the chain from the order's certificate URL, preferring `preferredChain` through the
+ * alternate links. Returns the PEM chain. With an account, a 1-name order takes 7 requests when
+ * the CA validates and issues promptly: newOrder, authorization, challenge, finalize, one order
+ * poll while processing (none when finalize answers valid), certificate.
  */
 export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHooks): Promise<string> {
   const newOrderUrl = await http.resourceUrl('newOrder');
@@ -85,15 +98,16 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
   }
   const orderUrl = created.location;
   if (!orderUrl) throw new Error('the ACME server did not return the order URL (Location header)');
-  let order = created.data;
+  const order = created.data;
   hooks.event('Requested', `ACME order ${orderUrl} for ${req.identifiers.map((i) => i.value).join(', ')}`);
 
+  let work: Work[] = [];
   if (order.status === 'pending') {
     const authzs = await Promise.all(order.authorizations.map(async (url) => ({ url, authz: (await http.post<Authorization>(url, null)).data })));
     const pending = authzs.filter((a) => a.authz.status === 'pending');
     const reused = authzs.length - pending.length;
     if (reused > 0) hooks.event('Reused', `${reused} authorization(s) already valid at the CA`);
-    const work = pending.map(({ url, authz }) => {
+    work = pending.map(({ url, authz }) => {
       const challenge = authz.challenges.find((c) => c.type === 'dns-01');
       const identifier = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
       if (!challenge) throw new Error(`${identifier}: the CA offers no dns-01 challenge (offered: ${authz.challenges.map((c) => c.type).join(', ')})`);
@@ -102,35 +116,69 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
     if (work.length > 0) {
       const tasks = await hooks.tasksFor(work.map((w) => ({ identifier: w.identifier, token: w.challenge.token })));
       await hooks.presentAndWait(tasks);
-      await Promise.all(work.map((w) => http.post(w.challenge.url, {})));
+      const answers = await Promise.all(work.map((w) => http.post<Challenge>(w.challenge.url, {})));
       hooks.event('Answered', `answered ${work.length} dns-01 challenge(s)`);
+      if (!answers.every((a) => a.data.status === 'valid')) await sleep(graceAfter(answers), undefined, { signal: hooks.signal });
     }
-    // One order poll per round instead of one poll per authorization: the order leaves
-    // `pending` when every authorization is valid, or as soon as one is invalid.
-    order = await poll<Order>(http, orderUrl, (o) => o.status !== 'pending', hooks.signal);
-    if (order.status === 'invalid') await reportInvalid(http, work, order);
   }
-  if (order.status !== 'ready' && order.status !== 'valid' && order.status !== 'processing') {
+  if (!['pending', 'ready', 'processing', 'valid'].includes(order.status)) {
     throw new Error(`the order is ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
   }
-  return finishOrder(http, orderUrl, order, req, hooks);
+  return finishOrder(http, orderUrl, order, req, hooks, work);
 }
 
-/** From a ready, processing or valid order to the downloaded chain. */
-async function finishOrder(http: AcmeHttp, orderUrl: string, order: Order, req: Pick<OrderRequest, 'csrDer' | 'preferredChain'>, hooks: FinishHooks): Promise<string> {
-  if (order.status === 'ready') {
+interface Work {
+  url: string;
+  identifier: string;
+  challenge: Challenge;
+}
+
+/** The longest Retry-After of the challenge answers, or the validation grace; capped at a minute. */
+function graceAfter(answers: AcmeResponse<unknown>[]): number {
+  const now = Date.now();
+  const waits = answers.map((a) => parseRetryAfter(a.headers['retry-after'], new Date(now))).filter((d): d is Date => d !== undefined).map((d) => d.getTime() - now);
+  return Math.min(Math.max(VALIDATION_GRACE_MS, ...waits), MAX_WAIT_MS);
+}
+
+/** From an answered (pending), ready, processing or valid order to the downloaded chain. */
+async function finishOrder(http: AcmeHttp, orderUrl: string, order: Order, req: Pick<OrderRequest, 'csrDer' | 'preferredChain'>, hooks: FinishHooks, work: Work[] = []): Promise<string> {
+  let firstWaitMs = 0;
+  if (order.status === 'pending' || order.status === 'ready') {
     await hooks.beforeFinalize?.(orderUrl);
-    const csr = await req.csrDer();
-    order = (await http.post<Order>(order.finalize, { csr: csr.toString('base64url') })).data;
-    hooks.fault?.('acme:finalized');
-    hooks.event('Finalized', 'sent the certificate signing request');
+    ({ order, firstWaitMs } = await finalize(http, orderUrl, order, req, hooks, work));
   }
-  if (order.status !== 'valid') order = await poll<Order>(http, orderUrl, (o) => o.status !== 'processing', hooks.signal);
+  if (order.status !== 'valid') order = await poll<Order>(http, orderUrl, (o) => o.status !== 'processing', hooks.signal, firstWaitMs);
   if (order.status !== 'valid' || !order.certificate) {
     throw new Error(`the order ended ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
   }
   hooks.fault?.('acme:order-valid');
   return downloadChain(http, order.certificate, req.preferredChain);
+}
+
+/**
+ * Sends the CSR. When the CA answers orderNotReady (validation still running, or failed), polls
+ * the order until it leaves `pending`: ready → finalize again, invalid → explain per identifier.
+ * Returns the order and how long its Retry-After asks to wait before polling it (RFC 8555 §7.4).
+ */
+async function finalize(http: AcmeHttp, orderUrl: string, order: Order, req: Pick<OrderRequest, 'csrDer'>, hooks: FinishHooks, work: Work[]): Promise<{ order: Order; firstWaitMs: number }> {
+  const csr = (await req.csrDer()).toString('base64url');
+  for (let polled = false; ; polled = true) {
+    try {
+      const resp = await http.post<Order>(order.finalize, { csr });
+      hooks.fault?.('acme:finalized');
+      hooks.event('Finalized', 'sent the certificate signing request');
+      const after = parseRetryAfter(resp.headers['retry-after'], new Date());
+      return { order: resp.data, firstWaitMs: after ? Math.min(after.getTime() - Date.now(), MAX_WAIT_MS) : 0 };
+    } catch (err) {
+      if (polled || !(err instanceof AcmeProblem && err.is('orderNotReady'))) throw err;
+    }
+    order = await poll<Order>(http, orderUrl, (o) => o.status !== 'pending', hooks.signal);
+    if (order.status === 'invalid') await reportInvalid(http, work, order);
+    if (order.status !== 'ready') {
+      if (order.status === 'processing' || order.status === 'valid') return { order, firstWaitMs: 0 };
+      throw new Error(`the order is ${order.status}${order.error?.detail ? `: ${order.error.detail}` : ''}`);
+    }
+  }
 }
 
 /**
@@ -177,16 +225,20 @@ async function reportInvalid(http: AcmeHttp, work: { url: string; identifier: st
   throw new Error(`the CA could not validate: ${failures.join('; ') || 'the order became invalid'}`);
 }
 
-/** POST-as-GET `url` until `done`, honouring Retry-After, else backing off from 200 ms to 3 s. */
-async function poll<T>(http: AcmeHttp, url: string, done: (x: T) => boolean, signal?: AbortSignal): Promise<T> {
+/**
+ * POST-as-GET `url` until `done`, after `firstWaitMs`, then honouring Retry-After, else backing
+ * off from 200 ms to 3 s.
+ */
+async function poll<T>(http: AcmeHttp, url: string, done: (x: T) => boolean, signal?: AbortSignal, firstWaitMs = 0): Promise<T> {
   const deadline = Date.now() + POLL_TIMEOUT_MS;
   let delay = POLL_MIN_MS;
+  if (firstWaitMs > 0) await sleep(firstWaitMs, undefined, { signal });
   for (;;) {
     const resp: AcmeResponse<T> = await http.post<T>(url, null);
     if (done(resp.data)) return resp.data;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${url} after ${POLL_TIMEOUT_MS / 1000} s`);
     const after = parseRetryAfter(resp.headers['retry-after'], new Date());
-    const wait = after ? Math.min(Math.max(after.getTime() - Date.now(), POLL_MIN_MS), 60_000) : delay;
+    const wait = after ? Math.min(Math.max(after.getTime() - Date.now(), POLL_MIN_MS), MAX_WAIT_MS) : delay;
     delay = Math.min(delay * 2, POLL_MAX_MS);
     await sleep(wait, undefined, { signal });
   }

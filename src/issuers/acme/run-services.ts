@@ -9,6 +9,8 @@ import type { Resolver } from '../../dns/resolver.js';
 import { ProviderPool } from '../../providers/pool.js';
 import type { CommandRunner } from '../../shared/command-runner.js';
 import type { AcmeHttp } from './acme-http.js';
+import type { AcmeServerExtras } from './server-session.js';
+import type { AcmeServerClient } from './transport/server-client.js';
 
 export interface AcmeRunOptions {
   dns01: Dns01Options;
@@ -18,18 +20,33 @@ export interface AcmeRunOptions {
   runCommand: CommandRunner;
   /** Progress for `-v` (retries, waits), never secrets. */
   debug: (message: string) => void;
+  /** `certctl/<version>`, sent with every ACME request. */
+  userAgent?: string;
 }
 
 export class AcmeRunServices {
   readonly providers = new ProviderPool();
   /** Account sessions, by server and account key Secret. */
   readonly sessions = new Map<string, Promise<AcmeHttp>>();
-  /** Renewal-info clients, by server and TLS settings. */
-  readonly ariClients = new Map<string, Promise<AcmeHttp>>();
+  /** The account-less client of each ACME server (directory, nonces, connections), by server and TLS settings. */
+  readonly servers = new Map<string, AcmeServerClient>();
   /** DNS zone of a name, by name. */
   readonly zones = new Map<string, Promise<string>>();
   /** Created by the first order (the DNS code loads only then). */
   resolver?: Resolver;
 
   constructor(readonly options: AcmeRunOptions) {}
+
+  /** What every ACME server client of the run gets: the User-Agent, and the `-v` trace of each request. */
+  serverExtras(): AcmeServerExtras {
+    const o = this.options;
+    return {
+      ...(o.userAgent ? { userAgent: o.userAgent } : {}),
+      onRequest: (t) => {
+        const status = t.status !== undefined ? `HTTP ${t.status}` : `failed: ${t.error ?? 'no answer'}`;
+        const retry = t.attempt > 1 ? ` (attempt ${t.attempt}${t.retryReason ? `, ${t.retryReason}` : ''})` : '';
+        o.debug(`acme: ${t.method} ${t.url} -> ${status} in ${t.ms} ms${retry}`);
+      },
+    };
+  }
 }
