@@ -267,6 +267,7 @@ test('a kept-alive connection the server dropped is retried on a new one, transp
   // The next request reuses the idle connection; the server drops it unanswered, as a server
   // whose keep-alive timeout just fired does.
   acme.reply = (r) => (r.path === '/order' && r.onConnection > 0 ? 'close' : undefined);
+  const noncesBefore = acme.requests.filter((r) => r.path === '/nonce').length;
   assert.equal((await http.post(`${acme.url}/order`, {})).status, 200);
   const last = trace.slice(-2);
   assert.equal(last[0]!.status, undefined);
@@ -274,5 +275,5 @@ test('a kept-alive connection the server dropped is retried on a new one, transp
   const posts = acme.requests.filter((r) => r.path === '/order');
   assert.notEqual(posts.at(-1)!.connection, posts.at(-2)!.connection);
   assert.equal(posts.at(-1)!.jws?.nonce, posts.at(-2)!.jws?.nonce, 'the unsent nonce is used for the retry, no newNonce request');
-  assert.equal(acme.requests.filter((r) => r.path === '/nonce').length, 1);
+  assert.equal(acme.requests.filter((r) => r.path === '/nonce').length, noncesBefore, 'no newNonce for the retry');
 });
