@@ -16,11 +16,14 @@ import type { CertificateEvent, CertificateResult } from './events.js';
 import { issuedSpecOf, sha256 } from './issued-spec.js';
 import type { PlannedCertificate } from './plan.js';
 import { secretMetadataFor } from './secret-annotations.js';
+import { extrasFor, type PasswordLookup } from './secret-extras.js';
 import type { StatusWriter } from './status-writer.js';
 import { verifyIssuedChain } from './verify-bundle.js';
 
 export interface ExecuteContext {
   store: CertificateStore;
+  /** Keystore passwords from Secrets. */
+  passwords: PasswordLookup;
   clock: () => Date;
   signal?: AbortSignal;
   fault?: (point: string) => void;
@@ -79,7 +82,9 @@ export async function executeIssuance(
       ...(bundle.issuerCaSha256 ? { issuerCaSha256: bundle.issuerCaSha256 } : {}),
       secret: secretMetadataFor(cert, leaf),
     };
-    const written = await ctx.store.write(target, { tlsCrt: bundle.chainPem, tlsKey, caCrt: bundle.caPem }, record);
+    // Keystores are built before anything is written: a new certificate never sits next to a stale keystore.
+    const extra = await extrasFor(cert, { tlsCrt: bundle.chainPem, tlsKey, caCrt: bundle.caPem }, now, ctx.passwords);
+    const written = await ctx.store.write(target, { tlsCrt: bundle.chainPem, tlsKey, caCrt: bundle.caPem, ...(Object.keys(extra).length > 0 ? { extra } : {}) }, record);
     ctx.fault?.('core:written');
     await bundle.afterWrite?.();
     // A new certificate: failures and the CA's Retry-After are history.

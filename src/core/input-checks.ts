@@ -47,7 +47,27 @@ export async function checkInputValues(plan: PlannedCertificate[], ctx: InputChe
     }
     if (spec.type === 'acme') issues.push(...(await checkAcme(issuer, spec.acme, ns, certs, producers, ctx)));
   }
+  for (const p of plan) issues.push(...(await checkKeystorePasswords(p, ctx)));
   if (issues.length > 0) throw new SpecError(issues);
+}
+
+/** A keystore's passwordSecretRef must name a non-empty key of a Secret in the Certificate's namespace. */
+async function checkKeystorePasswords(p: PlannedCertificate, ctx: InputCheckContext): Promise<SpecIssue[]> {
+  const issues: SpecIssue[] = [];
+  const cert = p.certificate;
+  const ns = cert.metadata.namespace;
+  for (const kind of ['pkcs12', 'jks'] as const) {
+    const pw = cert.spec.keystores[kind]?.password;
+    if (!pw || !('ref' in pw)) continue;
+    const ref = pw.ref;
+    const found = await ctx.secrets.get(ns, ref.name);
+    if (!found) {
+      issues.push({ pos: ref.pos, path: ref.path, message: `Secret ${ns}/${ref.name} not found in the inputs or the store (the ${kind === 'jks' ? 'JKS' : 'PKCS#12'} keystore password of Certificate ${ns}/${cert.metadata.name})` });
+    } else if (!found.data[ref.key!]?.length) {
+      issues.push(secretIssue(found, ref.key, `${found.source} has no data for key ${JSON.stringify(ref.key)}: the ${kind === 'jks' ? 'JKS' : 'PKCS#12'} keystore password must not be empty`, ref));
+    }
+  }
+  return issues;
 }
 
 async function checkAcme(

@@ -12,12 +12,15 @@ import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateStore, SecretTarget, StoredCertificate } from '../stores/store.js';
 import type { CertificateEvent, CertificateResult } from './events.js';
 import { executeIssuance } from './execute.js';
+import { staleSecret, type PasswordLookup } from './secret-extras.js';
 import { gatherPolicyInput } from './gather.js';
 import type { PlannedCertificate } from './plan.js';
 import { StatusWriter } from './status-writer.js';
 
 export interface ProcessContext {
   store: CertificateStore;
+  /** Keystore passwords from Secrets. */
+  passwords: PasswordLookup;
   clock: () => Date;
   emit: (e: CertificateEvent) => void;
   signal?: AbortSignal;
@@ -125,6 +128,13 @@ async function decideAndIssue(
     const when = schedule?.at ? (schedule.window || schedule.windowError ? schedule.explanation : `renewal at ${timing.renewalTime}`) : schedule?.explanation;
     const message = `certificate is up to date and has not expired; valid until ${timing.notAfter}, ${when}`;
     emit('UpToDate', message);
+    // Keystores, output formats and template follow the spec without a new certificate.
+    const stale = await staleSecret(cert, stored, now, ctx.passwords);
+    if (stale && !ctx.dryRun) {
+      const written = await ctx.store.write({ namespace: cert.metadata.namespace, secretName: cert.spec.secretName }, stale.data, stale.record);
+      emit('SecretUpdated', `the Secret no longer matched the spec: ${stale.why.join('; ')} (same certificate and key)`);
+      return { input, result: { ...at, action: 'up-to-date', reason: 'UpToDate', message: `${message}; Secret updated: ${stale.why.join('; ')}`, location: written.location, files: written.files } };
+    }
     return { input, result: { ...at, action: 'up-to-date', reason: 'UpToDate', message } };
   }
   if (decision.action === 'backing-off') {
@@ -137,7 +147,7 @@ async function decideAndIssue(
   }
   emit('Issuing', decision.message);
   await ctx.beforeFirstIssue();
-  const result = await executeIssuance(entry, decision, input, stored, status, issuer, { store: ctx.store, clock: ctx.clock, signal: ctx.signal, fault: ctx.fault, markDeployPending: ctx.markDeployPending }, emit);
+  const result = await executeIssuance(entry, decision, input, stored, status, issuer, { store: ctx.store, passwords: ctx.passwords, clock: ctx.clock, signal: ctx.signal, fault: ctx.fault, markDeployPending: ctx.markDeployPending }, emit);
   return { input, result: { ...result, ...(ariWindow && result.action !== 'issued' ? { ariWindow } : {}) } };
 }
 

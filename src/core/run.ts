@@ -73,6 +73,7 @@ export interface RunOutcome {
 export interface PreparedRun {
   plan: PlannedCertificate[];
   registry: IssuerRegistry;
+  secrets: SecretSource;
 }
 
 /**
@@ -95,11 +96,11 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
     debug: (message) => deps.emit({ name: '', namespace: '', reason: 'Debug', message, level: 'debug' }),
   });
   await checkInputValues(plan, { manifests, registry, secrets, clusterResourceNamespace: deps.clusterResourceNamespace });
-  return { plan, registry };
+  return { plan, registry, secrets };
 }
 
 export async function runCertificates(manifests: Manifests, deps: CoreDeps, settings: RunSettings): Promise<RunOutcome> {
-  const { plan, registry } = await prepareRun(manifests, deps, settings);
+  const { plan, registry, secrets } = await prepareRun(manifests, deps, settings);
   let held: HeldLock | undefined;
   if (settings.lock && !settings.dryRun) {
     held = await settings.lock.lock.acquire({ waitMs: settings.lock.waitMs, holder: settings.lock.holder, signal: deps.signal });
@@ -107,7 +108,7 @@ export async function runCertificates(manifests: Manifests, deps: CoreDeps, sett
   }
   try {
     if (!settings.dryRun) await repairStore(plan, deps);
-    return await execute(plan, registry, deps, settings);
+    return await execute(plan, registry, secrets, deps, settings);
   } finally {
     await held?.release();
   }
@@ -128,7 +129,7 @@ async function repairStore(plan: PlannedCertificate[], deps: CoreDeps): Promise<
   }
 }
 
-async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, deps: CoreDeps, settings: RunSettings): Promise<RunOutcome> {
+async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, secrets: SecretSource, deps: CoreDeps, settings: RunSettings): Promise<RunOutcome> {
   const hookFailures: HookFailure[] = [];
   const hooks = settings.hooks;
   const slots = new Semaphore(Math.max(1, settings.concurrency));
@@ -153,6 +154,7 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, dep
 
   const ctx = {
     store: deps.store,
+    passwords: async (ns: string, name: string, key: string) => (await secrets.get(ns, name))?.data[key]?.toString('utf8'),
     clock: deps.clock,
     emit: deps.emit,
     signal: deps.signal,

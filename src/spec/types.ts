@@ -69,6 +69,15 @@ export interface SecretTemplate {
   labels: Record<string, string>;
 }
 
+/** A keystore password: literal (`password`) or from a Secret in the Certificate's namespace. */
+export type KeystorePassword = { literal: string } | { ref: SecretKeySelector };
+
+/** `spec.keystores` and `spec.additionalOutputFormats`: extra files in the Secret, as cert-manager writes them. */
+export interface KeystoresSpec {
+  pkcs12?: { profile?: string; password: KeystorePassword };
+  jks?: { alias?: string; password: KeystorePassword };
+}
+
 export interface CertificateSpec {
   secretName: string;
   secretTemplate: SecretTemplate;
@@ -94,6 +103,10 @@ export interface CertificateSpec {
   privateKey: PrivateKeySpec;
   issuerRef: IssuerRef;
   revisionHistoryLimit: number;
+  /** Keystores to create (only those with `create: true`). */
+  keystores: KeystoresSpec;
+  /** `DER` and/or `CombinedPEM`, each once. */
+  additionalOutputFormats: ('DER' | 'CombinedPEM')[];
 }
 
 export interface CaIssuerSpec {

@@ -3,14 +3,14 @@
  * (ValidateCertificateSpec). Fields certctl cannot honour yet are errors, never ignored.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { fail, mapEntries, readString, report } from './cursor.js';
+import { fail, mapEntries, readMap, readString, report } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
 import { checkSignatureAlgorithm, readPrivateKey, readUsages } from './validate-cert-key.js';
 import { readLifetime } from './validate-lifetime.js';
-import { readAnnotations, readLabels, reqName } from './validate-meta.js';
+import { optSecretRef, readAnnotations, readLabels, reqName } from './validate-meta.js';
 import { checkEmail, checkUri, normalizeDnsName, normalizeIp } from './san.js';
 import type { Checked } from './san.js';
-import type { CertificateRefs, CertificateSpec, FieldRef, IssuerRef, SecretTemplate, X509Subject } from './types.js';
+import type { CertificateRefs, CertificateSpec, FieldRef, IssuerRef, KeystorePassword, KeystoresSpec, SecretTemplate, X509Subject } from './types.js';
 
 export const CERTIFICATE_FIELDS = [
   'secretName',
@@ -150,17 +150,61 @@ function isSet(cur: Cur | undefined): cur is Cur {
 }
 
 /** Fields cert-manager has and certctl does not implement: an error only when actually used. */
+/** A keystore's password: exactly one of `password` (non-empty) and `passwordSecretRef`, as cert-manager's webhook says. */
+function readKeystorePassword(cur: Cur, m: MapReader): KeystorePassword | undefined {
+  const literalCur = m.get('password');
+  const literal = m.str('password');
+  const ref = optSecretRef(m, 'passwordSecretRef', { keyRequired: true });
+  if (literalCur && m.get('passwordSecretRef')) {
+    fail(literalCur, 'password and passwordSecretRef are mutually exclusive', 'set only one of them');
+    return undefined;
+  }
+  if (literal !== undefined) {
+    if (literal === '') return fail(literalCur!, 'must not be empty');
+    return { literal };
+  }
+  if (ref) return { ref };
+  report(cur, cur.pos, 'one of password or passwordSecretRef is required when create is true');
+  return undefined;
+}
+
+function readKeystores(spec: MapReader): KeystoresSpec {
+  const out: KeystoresSpec = {};
+  const ks = spec.map('keystores', ['jks', 'pkcs12']);
+  const p12Cur = ks?.get('pkcs12');
+  const p12 = ks?.map('pkcs12', ['create', 'profile', 'passwordSecretRef', 'password']);
+  if (p12Cur && p12 && (p12.required('create', 'a boolean'), p12.bool('create') === true)) {
+    const password = readKeystorePassword(p12Cur, p12);
+    const profile = p12.enumOf('profile', ['LegacyRC2', 'LegacyDES', 'Modern2023', 'Modern2026'] as const);
+    if (password) out.pkcs12 = { password, ...(profile ? { profile } : {}) };
+  }
+  const jksCur = ks?.get('jks');
+  const jks = ks?.map('jks', ['create', 'alias', 'passwordSecretRef', 'password']);
+  if (jksCur && jks && (jks.required('create', 'a boolean'), jks.bool('create') === true)) {
+    const password = readKeystorePassword(jksCur, jks);
+    const aliasCur = jks.get('alias');
+    const alias = jks.str('alias');
+    if (aliasCur && alias === '') fail(aliasCur, 'must not be empty', 'leave it out for the default alias "certificate"');
+    if (password) out.jks = { password, ...(alias ? { alias } : {}) };
+  }
+  return out;
+}
+
+function readOutputFormats(spec: MapReader): CertificateSpec['additionalOutputFormats'] {
+  const out: CertificateSpec['additionalOutputFormats'] = [];
+  for (const item of spec.list('additionalOutputFormats') ?? []) {
+    const m = readMap(item, ['type']);
+    const type = m && (m.required('type', 'a string'), m.enumOf('type', ['DER', 'CombinedPEM'] as const));
+    if (!type) continue;
+    if (out.includes(type)) fail(item, `duplicate output format ${type}`);
+    else out.push(type);
+  }
+  return out;
+}
+
 function checkUnsupported(spec: MapReader): void {
   const unsupported = (cur: Cur, hint: string): void => report(cur, cur.keyPos, 'not supported yet', hint);
-  const ks = spec.map('keystores', ['jks', 'pkcs12']);
-  const keystoreFields = { jks: ['create', 'alias', 'passwordSecretRef', 'password'], pkcs12: ['create', 'profile', 'passwordSecretRef', 'password'] };
-  for (const kind of ['jks', 'pkcs12'] as const) {
-    const c = ks?.get(kind);
-    const m = ks?.map(kind, keystoreFields[kind]);
-    if (c && m && m.bool('create') === true) unsupported(c, `certctl does not write ${kind === 'jks' ? 'JKS' : 'PKCS#12'} keystores yet`);
-  }
   const simple: Array<[string, string]> = [
-    ['additionalOutputFormats', 'certctl writes PEM only'],
     ['literalSubject', 'use commonName and subject instead'],
     ['otherNames', 'otherName SANs are not implemented'],
     ['nameConstraints', 'name constraints are not implemented'],
@@ -217,6 +261,8 @@ export function readCertificateSpec(spec: MapReader, notes: string[]): Certifica
     privateKey,
     issuerRef,
     revisionHistoryLimit: spec.int('revisionHistoryLimit', { min: 1 }) ?? 1,
+    keystores: readKeystores(spec),
+    additionalOutputFormats: readOutputFormats(spec),
   };
   if (commonName) result.commonName = commonName;
   const refs: CertificateRefs = {

@@ -60,6 +60,8 @@ export class FileStore implements CertificateStore {
     if (raw['tls.crt']) data.tlsCrt = raw['tls.crt'].toString('utf8');
     if (raw['tls.key']) data.tlsKey = raw['tls.key'].toString('utf8');
     if (raw['ca.crt']) data.caCrt = raw['ca.crt'].toString('utf8');
+    const extra = Object.entries(raw).filter(([k]) => !['tls.crt', 'tls.key', 'ca.crt'].includes(k));
+    if (extra.length > 0) data.extra = Object.fromEntries(extra);
     const record = await readJson<CertificateRecord>(join(dir, DATA_LINK, RECORD_FILE));
     return { data, record, status: await this.readStatus(dir), location: dir };
   }
@@ -76,6 +78,7 @@ export class FileStore implements CertificateStore {
       'tls.key': Buffer.from(data.tlsKey),
     };
     if (data.caCrt) files['ca.crt'] = Buffer.from(data.caCrt);
+    for (const [k, v] of Object.entries(data.extra ?? {})) if (!(k in files)) files[k] = v;
     const dir = await this.switchVersion(target, files, Buffer.from(JSON.stringify(record, null, 2) + '\n'));
     const paths: Record<string, string> = {};
     for (const key of Object.keys(files)) paths[key] = join(dir, key);

@@ -40,7 +40,8 @@ export const CERT_MANAGER_DETAIL_ANNOTATIONS = [
   'cert-manager.io/subject-postalcodes', 'cert-manager.io/subject-streetaddresses', 'cert-manager.io/subject-serialnumber',
 ];
 
-const CERT_KEYS = ['tls.crt', 'tls.key', 'ca.crt'];
+/** Data keys certctl writes with a certificate: the pair, the CA, keystores and extra output formats. */
+const CERT_KEYS = ['tls.crt', 'tls.key', 'ca.crt', 'keystore.p12', 'truststore.p12', 'keystore.jks', 'truststore.jks', 'key.der', 'tls-combined.pem'];
 /** The API server rejects Secrets whose data exceeds 1 MiB and objects whose annotations exceed 256 KiB. */
 const MAX_DATA_BYTES = 1024 * 1024;
 const MAX_ANNOTATION_BYTES = 256 * 1024;
@@ -119,6 +120,9 @@ export function tlsDataOf(s: Secret): Partial<TlsData> {
   if (crt !== undefined) out.tlsCrt = crt;
   if (key !== undefined) out.tlsKey = key;
   if (ca !== undefined) out.caCrt = ca;
+  // Only the extra keys certctl wrote: others' keys on the Secret are theirs.
+  const ours = (s.metadata.annotations?.[DATA_KEYS_ANNOTATION] ?? '').split(',').filter((k) => CERT_KEYS.slice(3).includes(k) && d[k]);
+  if (ours.length > 0) out.extra = Object.fromEntries(ours.map((k) => [k, d[k]]));
   return out;
 }
 
@@ -144,12 +148,13 @@ export function withCertificate(existing: Secret | undefined, t: SecretTarget, d
   Object.assign(labels, record.secret.labels, { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE });
   Object.assign(annotations, record.secret.annotations);
 
-  const values: Record<string, string> = { 'tls.crt': data.tlsCrt, 'tls.key': data.tlsKey };
-  if (data.caCrt) values['ca.crt'] = data.caCrt;
+  const values: Record<string, Buffer> = { 'tls.crt': Buffer.from(data.tlsCrt, 'utf8'), 'tls.key': Buffer.from(data.tlsKey, 'utf8') };
+  if (data.caCrt) values['ca.crt'] = Buffer.from(data.caCrt, 'utf8');
+  for (const [k, v] of Object.entries(data.extra ?? {})) if (!(k in values)) values[k] = v;
   const out = { ...s.data };
   const wroteBefore = (annotations[DATA_KEYS_ANNOTATION] ?? '').split(',').filter((k) => CERT_KEYS.includes(k));
   for (const k of wroteBefore) if (!(k in values)) delete out[k];
-  for (const [k, v] of Object.entries(values)) out[k] = Buffer.from(v, 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(values)) out[k] = v.toString('base64');
   annotations[RECORD_ANNOTATION] = JSON.stringify(record);
   annotations[DATA_KEYS_ANNOTATION] = Object.keys(values).join(',');
   s.metadata.labels = labels;

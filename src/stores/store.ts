@@ -14,6 +14,12 @@ export interface TlsData {
   tlsKey: string;
   /** Written only when the issuer returned a CA (ca and selfSigned issuers; never ACME). */
   caCrt?: string;
+  /**
+   * Keystores and extra output formats (`keystore.p12`, `truststore.jks`, `tls-combined.pem`,
+   * `key.der`...). Written with the pair, private (0600); a store removes the ones it wrote
+   * before that are no longer here.
+   */
+  extra?: Record<string, Buffer>;
 }
 
 /** What a store holds for one Certificate. Any part may be missing or damaged. */

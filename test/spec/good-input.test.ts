@@ -43,6 +43,8 @@ describe('the manifests users paste', () => {
         privateKey: { algorithm: 'ECDSA', encoding: 'PKCS1', size: 256, rotationPolicy: 'Always' },
         issuerRef: { name: 'letsencrypt-prod-aws', kind: 'Issuer', group: 'cert-manager.io', rawKind: 'Issuer', rawGroup: 'cert-manager.io' },
         revisionHistoryLimit: 1,
+        keystores: {},
+        additionalOutputFormats: [],
       },
       pos: at(1, 1),
       refs: {
