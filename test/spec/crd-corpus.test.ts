@@ -23,9 +23,6 @@ const CM_KINDS = ['Certificate', 'Issuer', 'ClusterIssuer'];
 /** Certificate name → the one path certctl reports as "not supported yet" (unsupported.yaml). */
 const NOT_SUPPORTED: Record<string, string> = {
   'literal-subject': 'spec.literalSubject',
-  'keystore-jks': 'spec.keystores.jks',
-  'keystore-pkcs12': 'spec.keystores.pkcs12',
-  'output-formats': 'spec.additionalOutputFormats',
   'other-names': 'spec.otherNames',
   'name-constraints': 'spec.nameConstraints',
   'signature-sha384': 'spec.signatureAlgorithm',

@@ -266,10 +266,19 @@ export const CERTIFICATES_CASES: BadCase[] = [
     ],
   },
   {
-    name: 'keystores and literalSubject: not supported yet', text: cert('  commonName: a.com\n  literalSubject: CN=a\n  keystores: {pkcs12: {create: true, password: x}, jks: {create: false}}'),
+    name: 'literalSubject: not supported yet', text: cert('  commonName: a.com\n  literalSubject: CN=a\n  keystores: {pkcs12: {create: true, password: x}, jks: {create: false}}'),
     expected: [
       'in.yaml:8:3: spec.literalSubject: not supported yet (use commonName and subject instead)',
-      'in.yaml:9:15: spec.keystores.pkcs12: not supported yet (certctl does not write PKCS#12 keystores yet)',
+    ],
+  },
+  {
+    name: 'keystore passwords: both, neither, empty; unknown profile; duplicate output format', text: cert('  commonName: a.com\n  keystores: {pkcs12: {create: true, password: x, passwordSecretRef: {name: p, key: k}, profile: Modern2099}, jks: {create: true, password: ""}}\n  additionalOutputFormats: [{type: DER}, {type: DER}, {type: PFX}]'),
+    expected: [
+      'in.yaml:8:48: spec.keystores.pkcs12.password: password and passwordSecretRef are mutually exclusive (set only one of them)',
+      'in.yaml:8:98: spec.keystores.pkcs12.profile: unsupported value "Modern2099": must be "LegacyRC2", "LegacyDES", "Modern2023" or "Modern2026" (did you mean "Modern2023"?)',
+      'in.yaml:8:141: spec.keystores.jks.password: must not be empty',
+      'in.yaml:9:42: spec.additionalOutputFormats[1]: duplicate output format DER',
+      'in.yaml:9:62: spec.additionalOutputFormats[2].type: unsupported value "PFX": must be "DER" or "CombinedPEM"',
     ],
   },
 
