@@ -8,8 +8,19 @@ import { alidns } from './alidns/descriptor.js';
 import { exec } from './exec/descriptor.js';
 import { rfc2136 } from './rfc2136/descriptor.js';
 import { route53 } from './route53/descriptor.js';
+import { cloudflare } from './cloudflare/descriptor.js';
+import { digitalocean } from './digitalocean/descriptor.js';
+import { acmedns } from './acmedns/descriptor.js';
 
-export const PROVIDERS: readonly ProviderDescriptor[] = [rfc2136, route53, exec, alidns];
+export const PROVIDERS: readonly ProviderDescriptor[] = [
+  rfc2136,
+  route53,
+  exec,
+  alidns,
+  cloudflare,
+  digitalocean,
+  acmedns,
+];
 
 /** The provider a `dns01.<key>` block selects. */
 export function providerForDns01Key(key: string): ProviderDescriptor | undefined {

@@ -220,7 +220,7 @@ describe('defaults and normalisation', () => {
     assert.deepEqual(solvers[2].dns01?.provider, {
       kind: 'unsupported',
       name: 'dns01.webhook (groupName "g", solverName "s")',
-      message: 'dns01.webhook (groupName "g", solverName "s") is not a solver certctl implements (certctl supports rfc2136, route53, and webhook with solverName exec, alidns-solver, alidns)',
+      message: 'dns01.webhook (groupName "g", solverName "s") is not a solver certctl implements (certctl supports rfc2136, route53, cloudflare, digitalocean, acmeDNS, and webhook with solverName exec, alidns-solver, alidns)',
     });
     assert.equal(solvers[2].waitInsteadOfSelfCheckMs, 120_000);
     assert.deepEqual(solvers[3], { index: 3, path: 'spec.acme.solvers[3]', pos: at(22, 7, FILE) });
@@ -229,14 +229,14 @@ describe('defaults and normalisation', () => {
   it('marks vault and venafi issuers and other DNS providers unsupported', () => {
     const vault = issuer('  vault: {server: https://vault, path: pki/sign/x, auth: {tokenSecretRef: {name: t}}}');
     const venafi = issuer('  venafi: {zone: z, cloud: {apiTokenSecretRef: {name: v}}}', 'ClusterIssuer').replace('{name: i}', '{name: v}');
-    const cloudflare = acmeSolver('    - dns01: {cloudflare: {apiTokenSecretRef: {name: cf, key: token}}}').replace('{name: i}', '{name: j}');
-    const m = load(`${vault}---\n${venafi}---\n${cloudflare}`);
+    const akamai = acmeSolver('    - dns01: {akamai: {serviceConsumerDomain: akab.example}}').replace('{name: i}', '{name: j}');
+    const m = load(`${vault}---\n${venafi}---\n${akamai}`);
     assert.deepEqual(m.issuers.get('Issuer/default/i')?.spec, { type: 'unsupported', name: 'vault' });
     assert.deepEqual(m.issuers.get('ClusterIssuer//v')?.spec, { type: 'unsupported', name: 'venafi' });
     assert.deepEqual(acmeOf(m.issuers.get('Issuer/default/j')).solvers[0].dns01?.provider, {
       kind: 'unsupported',
-      name: 'dns01.cloudflare',
-      message: 'dns01.cloudflare: not supported yet (certctl supports rfc2136, route53, and webhook with solverName exec, alidns-solver, alidns)',
+      name: 'dns01.akamai',
+      message: 'dns01.akamai: not supported yet (certctl supports rfc2136, route53, cloudflare, digitalocean, acmeDNS, and webhook with solverName exec, alidns-solver, alidns)',
     });
   });
 

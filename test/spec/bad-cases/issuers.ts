@@ -87,7 +87,7 @@ export const ISSUERS_CASES: BadCase[] = [
   {
     name: 'dns01 without and with two providers', text: acmeSolver('    - dns01: {cnameStrategy: Folow}\n    - dns01: {route53: {}, cloudflare: {apiTokenSecretRef: {name: a, key: b}}}'),
     expected: [
-      'in.yaml:9:14: spec.acme.solvers[0].dns01: no DNS01 provider specified (set one of rfc2136, route53 or webhook)',
+      'in.yaml:9:14: spec.acme.solvers[0].dns01: no DNS01 provider specified (set one of rfc2136, route53, cloudflare, digitalocean, acmeDNS or webhook)',
       'in.yaml:9:30: spec.acme.solvers[0].dns01.cnameStrategy: unsupported value "Folow": must be "None" or "Follow" (did you mean "Follow"?)',
       'in.yaml:10:14: spec.acme.solvers[1].dns01: may not specify more than one provider type (found cloudflare, route53)',
     ],
@@ -129,8 +129,9 @@ export const ISSUERS_CASES: BadCase[] = [
     ],
   },
   {
-    name: 'unsupported provider typo', text: acmeSolver('    - dns01: {cloudflare: {apiTokenSecretRf: {name: a, key: b}}}'),
+    name: 'provider field typo', text: acmeSolver('    - dns01: {cloudflare: {apiTokenSecretRf: {name: a, key: b}}}'),
     expected: [
+      'in.yaml:9:27: spec.acme.solvers[0].dns01.cloudflare: apiKeySecretRef or apiTokenSecretRef is required (an API token with Zone:Read and DNS:Edit in apiTokenSecretRef is recommended)',
       'in.yaml:9:28: spec.acme.solvers[0].dns01.cloudflare.apiTokenSecretRf: unknown field "apiTokenSecretRf" (did you mean "apiTokenSecretRef"?)',
     ],
   },
