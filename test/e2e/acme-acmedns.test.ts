@@ -50,8 +50,7 @@ describe('acme-dns end to end', { skip }, () => {
   });
 
   test(
-    "cert-manager's documented form (no cnameStrategy) issues once the solver's check follows the CNAME",
-    { todo: 'needs the DNS-01 check to follow CNAMEs when cnameStrategy is None, as cert-manager does (see docs/providers/acmedns.md)' },
+    "cert-manager's documented form (no cnameStrategy) issues: the check follows the CNAME as cert-manager's does",
     async () => {
       const out = await tempOut();
       const yaml = await manifest([[/ {8}# Added:[^\n]*\n[^\n]*\n {8}cnameStrategy: Follow\n/, '']]);

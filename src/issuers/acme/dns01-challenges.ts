@@ -113,7 +113,9 @@ export class Dns01Challenges {
           intervalMs: o.pollIntervalMs,
           signal: this.deps.signal,
           recursiveOnly: o.recursiveOnly,
-          followCnames: false,
+          // As cert-manager's check: the CA follows a CNAME at the name, so the check does too
+          // (acme-dns, or a delegation the user made without cnameStrategy: Follow).
+          followCnames: true,
           nsPort: o.authoritativePort,
           log: (message, details) => this.deps.event('Propagation', `${p.identifier}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`, 'debug'),
         }).catch((err: Error) => {
