@@ -12,7 +12,7 @@ import { revocationStatus } from './revocation/revocation-status.js';
 import { compareWithStored, type StoredInput } from './stored-comparison.js';
 import type { CheckTarget } from './target.js';
 import { probe, ProbeError } from './tls/probe.js';
-import { analyzeChain, type ChainAnalysis, type TrustStore } from './x509/chain-path.js';
+import { analyzeChain, issuerOf, type TrustStore } from './x509/chain-path.js';
 
 /** Everything one run needs. */
 export interface CheckRun {
@@ -108,11 +108,4 @@ async function checkTarget(target: CheckTarget, run: CheckRun): Promise<TargetRe
     if (stored) evidence.stored = compareWithStored(leaf, stored);
   }
   return evaluateTarget(evidence, policy);
-}
-
-/** The certificate that issued the leaf: the next one on the path, from the store, or the anchor. */
-export function issuerOf(certs: readonly ParsedCertificate[], a: ChainAnalysis): ParsedCertificate | undefined {
-  if (a.path.length > 1) return certs[a.path[1]!];
-  if (a.fromStore.length > 0) return a.fromStore[0];
-  return a.anchor && !a.anchor.publicKeyDer.equals(certs[0]!.publicKeyDer) ? a.anchor : undefined;
 }

@@ -181,6 +181,27 @@ Exit codes (Nagios plugin conventions; the worst target decides):
       process.exitCode = await checkCommand(targets, opts);
     });
 
+  program
+    .command('inspect')
+    .description('show a stored certificate as cmctl inspect secret does, plus its chain, key match, Certificate, Issuer and renewal')
+    .argument('[secret-or-path...]', 'NAMESPACE/NAME (or NAME with -n) in the store, or a directory or PEM file (./dir, /etc/tls); default with -f: every Certificate\'s Secret')
+    .option('-f, --filename <path...>', 'manifests: judge renewal against the Certificate\'s spec; without arguments, inspect all their Secrets')
+    .addOption(new Option('-n, --namespace <namespace>', 'namespace of a Secret NAME, and of the manifests').env('CERTCTL_NAMESPACE'))
+    .addOption(new Option('--store <kind>', 'where certificates are kept').choices(['files', 'kubernetes']).env('CERTCTL_STORE').default('files'))
+    .addOption(new Option('--out-dir <dir>', 'files store: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+    .option('--kubeconfig <path>', 'kubernetes store: kubeconfig file')
+    .option('--context <name>', 'kubernetes store: kubeconfig context')
+    .option('--ca-file <path>', 'PEM trust anchors for "Trusted by this computer" instead of the system roots')
+    .option('--no-fetch', 'stay offline: no CRL download or OCSP request')
+    .addOption(new Option('--timeout <duration>', 'deadline of each CRL or OCSP request').default('10s'))
+    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 shown; 1 a Secret or path was not found (the others are shown); 2 invalid usage.')
+    .exitOverride()
+    .action(async (args: string[], opts) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      process.exitCode = await inspectCommand(args, opts);
+    });
+
   return program;
 }
 

@@ -59,7 +59,7 @@ function targetBlock(t: TargetReport): string[] {
     const e = t.expiry;
     row('expiry', `${day(e.notAfter)} UTC (${e.daysLeft} days${e.subject && t.chain && e.subject !== t.chain.served[0]?.subject ? `, ${e.subject}` : ''}); WARNING from ${day(e.warningAt)}, CRITICAL from ${day(e.criticalAt)}`);
   }
-  if (t.revocation) row('revocation', revocationText(t.revocation));
+  if (t.revocation) row('revocation', revocationText(t.revocation, true));
   if (t.stored) row('stored', t.stored.message);
   if (t.findings.length > 0) {
     out.push('  findings');
@@ -68,13 +68,13 @@ function targetBlock(t: TargetReport): string[] {
   return out;
 }
 
-/** One line on revocation: which source answered what, and what the certificate points to. */
-export function revocationText(r: RevocationReport): string {
+/** One line on revocation: which source answered what (`handshake`: a staple could have been sent). */
+export function revocationText(r: RevocationReport, handshake = true): string {
   const parts: string[] = [];
-  if (r.staple) {
-    const s = r.staple;
+  const s = r.staple;
+  if (s) {
     parts.push(`stapled OCSP response: ${s.status ?? 'unreadable'}${s.problems.length ? ' (INVALID)' : ''}${s.producedAt ? `, produced ${day(s.producedAt)}` : ''}${s.nextUpdate ? `, next update ${day(s.nextUpdate)}` : ''}${s.signer ? `, signed by ${s.signer}` : ''}`);
-  } else {
+  } else if (handshake) {
     parts.push('no stapled OCSP response');
   }
   const noOcsp = r.pointers.ocspUrls.length === 0;

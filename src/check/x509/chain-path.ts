@@ -143,3 +143,10 @@ function notCaIssuer(served: readonly ParsedCertificate[], path: number[], fromS
   const bad = issuers.find((c) => !c.isCA);
   return bad ? { code: 'IssuerNotCA', message: `${name(bad)} issued a certificate on the path but is not a CA (basicConstraints CA:FALSE or absent)` } : undefined;
 }
+
+/** The certificate that issued the leaf: the next one on the path, from the store, or the anchor. */
+export function issuerOf(certs: readonly ParsedCertificate[], a: ChainAnalysis): ParsedCertificate | undefined {
+  if (a.path.length > 1) return certs[a.path[1]!];
+  if (a.fromStore.length > 0) return a.fromStore[0];
+  return a.anchor && !a.anchor.publicKeyDer.equals(certs[0]!.publicKeyDer) ? a.anchor : undefined;
+}

@@ -15,6 +15,8 @@ export interface RevocationPointers {
   crlUrls: string[];
   /** TLS Feature status_request (RFC 7633): clients may refuse the certificate without a staple. */
   mustStaple: boolean;
+  /** Extensions that could not be read (treated as absent), with the reason. */
+  malformed?: string[];
 }
 
 const URI_TAG = 6;
@@ -25,7 +27,7 @@ function uriOf(generalName: DerNode | undefined): string | undefined {
   return undefined;
 }
 
-/** Reads the pointers; a malformed extension throws with its name. */
+/** Reads the pointers; a malformed extension is treated as absent and listed in `malformed`. */
 export function revocationPointers(cert: Pick<ParsedCertificate, 'extensions'>): RevocationPointers {
   const out: RevocationPointers = { ocspUrls: [], caIssuerUrls: [], crlUrls: [], mustStaple: false };
   for (const ext of cert.extensions) {
@@ -51,7 +53,7 @@ export function revocationPointers(cert: Pick<ParsedCertificate, 'extensions'>):
         out.mustStaple = sequenceOf(readDer(ext.value), 'TLSFeature').some((n) => readSmallInt(n, 'TLS feature') === STATUS_REQUEST);
       }
     } catch (err) {
-      throw new Error(`malformed certificate extension ${ext.oid}: ${(err as Error).message}`);
+      (out.malformed ??= []).push(`extension ${ext.oid}: ${(err as Error).message}`);
     }
   }
   return out;
