@@ -1,0 +1,104 @@
+/**
+ * Real servers for the `check` tests, each on a free loopback port and stopped by the test:
+ * `openssl s_server` (optionally stapling a response file), `openssl ocsp` as a responder, and a
+ * small node:http server handing out CRL files.
+ */
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requireBinary } from '../helpers/binaries.js';
+import { freePort } from '../helpers/ports.js';
+import { startProcess, type ManagedProcess } from '../helpers/process.js';
+
+/** A running server. */
+export interface Running {
+  port: number;
+  host: string;
+  stop(): Promise<void>;
+  output(): string;
+}
+
+/** Resolves once something accepts TCP connections on host:port, or throws after `ms`. */
+export async function waitForPort(host: string, port: number, proc?: ManagedProcess, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (proc?.hasExited()) throw new Error(`server exited before listening:\n${proc.output()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`nothing listens on ${host}:${port} after ${ms} ms${proc ? `:\n${proc.output()}` : ''}`);
+}
+
+/** Starts a program that listens on a port it is told, retrying when a concurrent test took the port. */
+export async function startListening(command: string, args: (port: number) => string[], host = '127.0.0.1', opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Running> {
+  let last: Error | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort({ host });
+    const proc = startProcess(command, args(port), opts);
+    try {
+      await waitForPort(host, port, proc);
+      return { port, host, stop: () => proc.stop(), output: () => proc.output() };
+    } catch (err) {
+      last = err as Error;
+      await proc.stop();
+    }
+  }
+  throw last ?? new Error(`${command} did not start`);
+}
+
+/** `openssl s_server` serving `cert` with `key`, the `chain` file as sent, and an optional OCSP staple. */
+export function startSServer(o: { cert: string; key: string; chain?: string; status?: string; host?: string; extra?: string[] }): Promise<Running> {
+  const host = o.host ?? '127.0.0.1';
+  const addr = host.includes(':') ? `[${host}]` : host;
+  return startListening(
+    requireBinary('openssl', 'openssl'),
+    (port) => [
+      's_server', '-accept', `${addr}:${port}`, '-cert', o.cert, '-key', o.key,
+      ...(o.chain ? ['-cert_chain', o.chain] : []),
+      ...(o.status ? ['-status_file', o.status] : []),
+      '-www', ...(o.extra ?? []),
+    ],
+    host,
+  );
+}
+
+/** `openssl ocsp` as a responder answering from an index file, signed by `signer`. */
+export function startOcspResponder(o: { index: string; ca: string; signer: string; signerKey: string }): Promise<Running> {
+  return startListening(requireBinary('openssl', 'openssl'), (port) => ['ocsp', '-index', o.index, '-port', `127.0.0.1:${port}`, '-CA', o.ca, '-rsigner', o.signer, '-rkey', o.signerKey, '-ndays', '1']);
+}
+
+/** Serves files by URL path (`/int.crl` → that file, read afresh on each request); counts requests. */
+export async function startFileServer(files: Record<string, string>): Promise<Running & { requests: () => number }> {
+  let requests = 0;
+  const server: Server = createServer((req, res) => {
+    requests++;
+    const path = files[req.url ?? ''];
+    if (!path) {
+      res.writeHead(404).end();
+      return;
+    }
+    readFile(path).then(
+      (body) => res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    host: '127.0.0.1',
+    requests: () => requests,
+    output: () => '',
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
