@@ -38,14 +38,33 @@ export async function waitForPort(host: string, port: number, proc?: ManagedProc
   throw new Error(`nothing listens on ${host}:${port} after ${ms} ms${proc ? `:\n${proc.output()}` : ''}`);
 }
 
-/** Starts a program that listens on a port it is told, retrying when a concurrent test took the port. */
-export async function startListening(command: string, args: (port: number) => string[], host = '127.0.0.1', opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Running> {
+/** Resolves once the process has printed `line` (for servers that a probing connection would wedge). */
+export async function waitForOutput(proc: ManagedProcess, line: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!proc.output().includes(line)) {
+    if (proc.hasExited()) throw new Error(`server exited before it was ready:\n${proc.output()}`);
+    if (Date.now() > deadline) throw new Error(`server not ready after ${ms} ms:\n${proc.output()}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Starts a program that listens on a port it is told, retrying on another free port when a
+ * concurrent test took it (unless `port` fixes the port, e.g. one already written into a certificate).
+ */
+export async function startListening(
+  command: string,
+  args: (port: number) => string[],
+  host = '127.0.0.1',
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; port?: number; readyLine?: string } = {},
+): Promise<Running> {
   let last: Error | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort({ host });
+  for (let attempt = 0; attempt < (opts.port ? 1 : 5); attempt++) {
+    const port = opts.port ?? (await freePort({ host }));
     const proc = startProcess(command, args(port), opts);
     try {
-      await waitForPort(host, port, proc);
+      if (opts.readyLine) await waitForOutput(proc, opts.readyLine);
+      else await waitForPort(host, port, proc);
       return { port, host, stop: () => proc.stop(), output: () => proc.output() };
     } catch (err) {
       last = err as Error;
@@ -71,9 +90,13 @@ export function startSServer(o: { cert: string; key: string; chain?: string; sta
   );
 }
 
-/** `openssl ocsp` as a responder answering from an index file, signed by `signer`. */
-export function startOcspResponder(o: { index: string; ca: string; signer: string; signerKey: string }): Promise<Running> {
-  return startListening(requireBinary('openssl', 'openssl'), (port) => ['ocsp', '-index', o.index, '-port', `127.0.0.1:${port}`, '-CA', o.ca, '-rsigner', o.signer, '-rkey', o.signerKey, '-ndays', '1']);
+/**
+ * `openssl ocsp` as a responder on `port`, answering from an index file, signed by `signer`.
+ * Readiness comes from its output: it serves one connection at a time and an empty probing
+ * connection wedges it.
+ */
+export function startOcspResponder(o: { index: string; ca: string; signer: string; signerKey: string; port: number }): Promise<Running> {
+  return startListening(requireBinary('openssl', 'openssl'), (port) => ['ocsp', '-index', o.index, '-port', String(port), '-CA', o.ca, '-rsigner', o.signer, '-rkey', o.signerKey, '-ndays', '1'], '127.0.0.1', { port: o.port, readyLine: 'waiting for OCSP client connections' });
 }
 
 /** Serves files by URL path (`/int.crl` → that file, read afresh on each request); counts requests. */
