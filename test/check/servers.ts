@@ -100,7 +100,7 @@ export function startOcspResponder(o: { index: string; ca: string; signer: strin
 }
 
 /** Serves files by URL path (`/int.crl` → that file, read afresh on each request); counts requests. */
-export async function startFileServer(files: Record<string, string>): Promise<Running & { requests: () => number }> {
+export async function startFileServer(files: Record<string, string>, port = 0): Promise<Running & { requests: () => number }> {
   let requests = 0;
   const server: Server = createServer((req, res) => {
     requests++;
@@ -114,11 +114,13 @@ export async function startFileServer(files: Record<string, string>): Promise<Ru
       () => res.writeHead(500).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    port,
+    port: typeof address === 'object' && address ? address.port : port,
     host: '127.0.0.1',
     requests: () => requests,
     output: () => '',
