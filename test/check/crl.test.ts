@@ -5,14 +5,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipUnlessInstalled } from '../helpers/binaries.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
 import { checkJson, codes } from './check-cli.js';
+import { makeCrl } from './crl-fixture.js';
 import { makeCheckPki, type CheckPki, type Pair } from './pki-fixture.js';
 import { startFileServer, startSServer, type Running } from './servers.js';
 
@@ -27,23 +27,6 @@ describe('check: CRL', { skip }, () => {
   let base: string;
   const servers: Running[] = [];
 
-  /** `openssl ca -gencrl` with a database where `revoked` is revoked; DER into `name`. */
-  async function makeCrl(name: string, o: { signer?: Pair; ago?: string } = {}): Promise<void> {
-    const signer = o.signer ?? pki.int;
-    const db = join(dir, `${name}.db`);
-    await writeFile(db, '');
-    await writeFile(join(dir, `${name}.crlnumber`), '1000\n');
-    const cnf = join(dir, `${name}.cnf`);
-    await writeFile(cnf, `[ca]\ndefault_ca = d\n[d]\ndatabase = ${db}\ncrlnumber = ${join(dir, `${name}.crlnumber`)}\ndefault_md = sha256\ndefault_crl_days = 1\n`);
-    const run = (args: string[]): void => {
-      const r = o.ago ? spawnSync('faketime', ['-f', o.ago, 'openssl', ...args], { encoding: 'utf8' }) : spawnSync('openssl', args, { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-    };
-    run(['ca', '-config', cnf, '-batch', '-keyfile', signer.key, '-cert', signer.cert, '-revoke', revoked.cert, '-crl_reason', 'keyCompromise']);
-    run(['ca', '-config', cnf, '-batch', '-keyfile', signer.key, '-cert', signer.cert, '-gencrl', '-out', join(dir, `${name}-crl.pem`)]);
-    run(['crl', '-in', join(dir, `${name}-crl.pem`), '-outform', 'DER', '-out', join(dir, `${name}.crl`)]);
-  }
-
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'certctl-check-crl-'));
     pki = await makeCheckPki(dir);
@@ -52,9 +35,9 @@ describe('check: CRL', { skip }, () => {
     base = `http://127.0.0.1:${port}`;
     good = await pki.withCrl(`${base}/int.crl`, 'crlgood');
     revoked = await pki.withCrl(`${base}/int.crl`, 'crlrevoked');
-    await makeCrl('int');
-    await makeCrl('stale', { ago: '-3d' });
-    await makeCrl('forged', { signer: pki.stranger });
+    await makeCrl(dir, 'int', { signer: pki.int, revoked: [revoked.cert] });
+    await makeCrl(dir, 'stale', { signer: pki.int, revoked: [revoked.cert], ago: '-3d' });
+    await makeCrl(dir, 'forged', { signer: pki.stranger, revoked: [revoked.cert] });
     crlServer = await startFileServer({ '/int.crl': join(dir, 'int.crl'), '/stale.crl': join(dir, 'stale.crl'), '/forged.crl': join(dir, 'forged.crl'), '/int-crl.pem': join(dir, 'int-crl.pem') }, port);
   });
   after(async () => {
