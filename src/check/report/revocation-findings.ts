@@ -11,7 +11,7 @@ const SOURCE_TEXT: Readonly<Record<RevocationReport['source'], string>> = {
 
 /**
  * Findings about revocation: revoked (CRITICAL), a stapled response a client would reject
- * (CRITICAL: Firefox refuses the connection over an expired or forged staple), Must-Staple
+ * (CRITICAL: a client that checks staples, such as Firefox, may refuse the connection), Must-Staple
  * without a staple (CRITICAL), an "unknown" answer or no answer at all (WARNING).
  */
 export function revocationFindings(r: RevocationReport, stapled: boolean): Finding[] {
@@ -22,10 +22,10 @@ export function revocationFindings(r: RevocationReport, stapled: boolean): Findi
   }
   for (const p of r.staple?.problems ?? []) {
     if (p.code === 'NoIssuer') out.push({ severity: 'unknown', code: 'OCSPStapleUnverified', message: `stapled OCSP response: ${p.message}` });
-    else out.push({ severity: 'critical', code: p.code === 'Expired' ? 'OCSPStapleExpired' : 'OCSPStapleInvalid', message: `stapled OCSP response: ${p.message}; clients that check staples (Firefox) refuse the connection` });
+    else out.push({ severity: 'critical', code: p.code === 'Expired' ? 'OCSPStapleExpired' : 'OCSPStapleInvalid', message: `stapled OCSP response: ${p.message}; clients that check staples (Firefox) may refuse the connection` });
   }
   if (r.pointers.mustStaple && !stapled) {
-    out.push({ severity: 'critical', code: 'MustStapleMissing', message: 'the certificate requires a stapled OCSP response (Must-Staple), but the server sent none; Firefox refuses the connection' });
+    out.push({ severity: 'critical', code: 'MustStapleMissing', message: 'the certificate requires a stapled OCSP response (Must-Staple), but the server sent none; Firefox refuses such a connection' });
   }
   if (r.status === 'unknown') out.push({ severity: 'warning', code: 'RevocationUnknown', message: `${SOURCE_TEXT[r.source]} does not know the certificate (status "unknown")` });
   if (r.status === 'unchecked') {

@@ -14,7 +14,7 @@ export interface TrustStore {
 }
 
 /** Why a path does not reach a trust anchor. */
-export type PathProblemCode = 'MissingIntermediate' | 'UntrustedRoot' | 'SelfSigned' | 'BadSignature' | 'IssuerNotCA' | 'PathTooLong';
+export type PathProblemCode = 'MissingIntermediate' | 'UnknownIssuer' | 'UntrustedRoot' | 'SelfSigned' | 'BadSignature' | 'IssuerNotCA' | 'PathTooLong';
 
 /** The outcome of {@link analyzeChain}. */
 export interface ChainAnalysis {
@@ -132,9 +132,14 @@ function deadEnd(current: ParsedCertificate, isLeaf: boolean, served: readonly P
   if (byName) {
     return { code: 'BadSignature', message: `${name(current)} names ${current.issuerText} as its issuer, but that certificate's key did not sign it` };
   }
+  // A leaf is practically never signed by a root directly, so an unknown issuer of the leaf is a
+  // missing intermediate; an unknown issuer of a CA is more likely a root the store lacks.
+  if (!current.isCA) {
+    return { code: 'MissingIntermediate', message: `the issuer of ${name(current)} (${current.issuerText || '<empty>'}) is neither served nor in the trust store (${store.label}): the server does not send the intermediate certificate` };
+  }
   return {
-    code: 'MissingIntermediate',
-    message: `the issuer of ${name(current)} (${current.issuerText || '<empty>'}) is neither served nor in the trust store (${store.label})`,
+    code: 'UnknownIssuer',
+    message: `the issuer of ${name(current)} (${current.issuerText || '<empty>'}) is not in the trust store (${store.label})${store.label === 'system roots' ? '; for a private CA, pass its root with --ca-file' : ''}`,
   };
 }
 
