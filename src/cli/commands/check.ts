@@ -17,7 +17,6 @@ import { SpecError, formatIssue } from '../../spec/errors.js';
 import type { CertificateResource } from '../../spec/types.js';
 import { replaceFile } from '../../stores/fs-atomic.js';
 import { ExitError, type ExitCodeValue } from '../exit-codes.js';
-import { loadInputs } from '../inputs.js';
 import { trapInterrupts } from '../interrupts.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 
@@ -139,6 +138,8 @@ async function storedSource(flags: CheckFlags): Promise<{ read: (t: CheckTarget)
     fixed = { namespace: m[1] ?? flags.namespace ?? 'default', secretName: m[3]! };
   } else {
     try {
+      // The manifest parser loads only when -f is given.
+      const { loadInputs } = await import('../inputs.js');
       certificates = (await loadInputs(flags.filename!, flags.namespace)).certificates;
     } catch (err) {
       if (err instanceof SpecError) throw usage(err.issues.map(formatIssue).join('\n'));

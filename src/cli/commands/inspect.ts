@@ -8,7 +8,6 @@ import { parseGoDuration } from '../../spec/duration.js';
 import { SpecError } from '../../spec/errors.js';
 import type { CertificateResource } from '../../spec/types.js';
 import { ExitCode, ExitError, type ExitCodeValue } from '../exit-codes.js';
-import { loadInputs } from '../inputs.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 import { printSpecError } from '../spec-error-output.js';
 
@@ -44,6 +43,8 @@ export async function inspectCommand(args: string[], flags: InspectFlags): Promi
   let certificates: CertificateResource[] = [];
   if (flags.filename) {
     try {
+      // The manifest parser loads only when -f is given.
+      const { loadInputs } = await import('../inputs.js');
       certificates = (await loadInputs(flags.filename, flags.namespace)).certificates;
     } catch (err) {
       if (err instanceof SpecError) return printSpecError(err, flags.output);
