@@ -130,7 +130,7 @@ function handshake(raw: Socket, opts: ProbeOptions, started: number, finish: (er
   socket.on('OCSPResponse', (der: Buffer | null) => {
     if (der && der.length > 0) staple.der = Buffer.from(der);
   });
-  socket.once('error', (err: NodeJS.ErrnoException) => {
+  socket.on('error', (err: NodeJS.ErrnoException) => {
     finish(new ProbeError('handshake', `TLS handshake with ${where(opts)} failed: ${describeTlsError(err)}`));
   });
   socket.once('secureConnect', () => {

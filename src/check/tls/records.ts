@@ -15,11 +15,7 @@ export const ContentType = {
 /** Handshake message types used here. */
 export const HandshakeType = {
   serverHello: 2,
-  encryptedExtensions: 8,
   certificate: 11,
-  certificateStatus: 22,
-  finished: 20,
-  serverHelloDone: 14,
 } as const;
 
 /** One TLS record: its 5-byte header (the AEAD additional data in TLS 1.3) and its payload. */

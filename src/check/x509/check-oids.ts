@@ -9,8 +9,6 @@ export const CHECK_EXT = {
   crlDistributionPoints: '2.5.29.31',
   /** TLS Feature (RFC 7633); status_request (5) in it is "OCSP Must-Staple". */
   tlsFeature: '1.3.6.1.5.5.7.1.24',
-  /** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): do not check this responder certificate's revocation. */
-  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
 } as const;
 
 /** AuthorityInfoAccess access methods. */
@@ -32,7 +30,6 @@ export const CRL_EXT = {
   deltaCrlIndicator: '2.5.29.27',
   crlNumber: '2.5.29.20',
   authorityKeyIdentifier: '2.5.29.35',
-  invalidityDate: '2.5.29.24',
 } as const;
 
 /** Hash algorithms as they appear in OCSP CertIDs. */
