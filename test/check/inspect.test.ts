@@ -17,7 +17,7 @@ import { makeCrl } from './crl-fixture.js';
 import { FIXTURE_MANIFESTS, makeCheckPki, type CheckPki } from './pki-fixture.js';
 import { startFileServer, startSServer, type Running } from './servers.js';
 
-describe('inspect', { skip: skipUnlessInstalled(['openssl', 'faketime'], 'openssl faketime') }, () => {
+describe('inspect', { skip: skipUnlessInstalled(['openssl'], 'openssl') }, () => {
   let dir: string;
   let pki: CheckPki;
   const servers: Running[] = [];

@@ -3,6 +3,7 @@
  * free loopback ports: Dovecot (IMAP, POP3, and SMTP through its submission service), vsftpd
  * (FTP), PostgreSQL and OpenLDAP's slapd.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { userInfo } from 'node:os';
@@ -94,9 +95,30 @@ export async function startVsftpd(dir: string, tls: Serving): Promise<Running> {
   return { port: port!, host: '127.0.0.1', stop: () => proc.stop(), output: () => proc.output() };
 }
 
-/** True when PostgreSQL can be started here: as root (dropping to the postgres user) or as any other user. */
-export function canRunPostgres(): boolean {
-  return spawnSync('id', ['postgres']).status === 0 || userInfo().uid !== 0;
+/** Where Debian's (or another) PostgreSQL keeps initdb and postgres: pg_config's answer, else the newest /usr/lib/postgresql/N/bin. */
+export function postgresBinDir(): string | undefined {
+  const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const candidates = [fromConfig.status === 0 ? fromConfig.stdout.trim() : '', ...versionDirs()];
+  return candidates.find((d) => d && existsSync(join(d, 'initdb')) && existsSync(join(d, 'postgres')));
+}
+
+function versionDirs(): string[] {
+  try {
+    return readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * node:test `skip` for the PostgreSQL test: false when it can run — binaries found, and either
+ * not root or a `postgres` user to drop to — or under CI, where a missing server must fail.
+ */
+export function skipUnlessPostgres(): string | false {
+  if (process.env.CI) return false;
+  if (!postgresBinDir()) return 'PostgreSQL is not installed (apt-get install -y postgresql)';
+  if (userInfo().uid === 0 && spawnSync('id', ['postgres']).status !== 0) return 'running as root without a postgres user to run PostgreSQL as';
+  return false;
 }
 
 /**
@@ -104,7 +126,8 @@ export function canRunPostgres(): boolean {
  * runs as `postgres`, which must be able to reach `dir` (its parents need o+x).
  */
 export async function startPostgres(dir: string, tls: Serving, o: { ssl?: boolean } = {}): Promise<Running> {
-  const binDir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout.trim() || '/usr/lib/postgresql/15/bin';
+  const binDir = postgresBinDir();
+  if (!binDir) throw new Error('PostgreSQL is not installed: run "apt-get install -y postgresql"');
   const asPostgres = userInfo().uid === 0;
   const wrap = (cmd: string, args: string[]): [string, string[]] => (asPostgres ? [requireBinary('runuser', 'util-linux'), ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
   await mkdir(dir, { recursive: true });

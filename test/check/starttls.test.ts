@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { skipUnlessInstalled } from '../helpers/binaries.js';
 import { checkJson } from './check-cli.js';
 import { makeCheckPki, type CheckPki } from './pki-fixture.js';
-import { canRunPostgres, startDovecot, startPostgres, startSlapd, startVsftpd, type Serving } from './starttls-servers.js';
+import { skipUnlessPostgres, startDovecot, startPostgres, startSlapd, startVsftpd, type Serving } from './starttls-servers.js';
 
 describe('check --starttls against real servers', { skip: skipUnlessInstalled(['openssl'], 'openssl') }, () => {
   let dir: string;
@@ -69,7 +69,7 @@ describe('check --starttls against real servers', { skip: skipUnlessInstalled(['
     await expectOk(`ftp://127.0.0.1:${v.port}`);
   });
 
-  test('PostgreSQL: SSLRequest; a server without ssl answers N: CRITICAL', { skip: skipUnlessInstalled(['pg_config'], 'postgresql') || (canRunPostgres() ? false : 'no postgres user to run PostgreSQL as') }, async () => {
+  test('PostgreSQL: SSLRequest; a server without ssl answers N: CRITICAL', { skip: skipUnlessPostgres() }, async () => {
     const pg = await startPostgres(join(dir, 'pg'), tls);
     stops.push(pg.stop);
     await expectOk(`postgres://127.0.0.1:${pg.port}`);
