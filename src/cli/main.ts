@@ -166,6 +166,71 @@ function buildProgram(ctx: CliContext): Command {
       }),
     );
 
+  // certctl check: a monitoring plugin, so usage errors exit 3 (UNKNOWN), never 2 (CRITICAL).
+  program
+    .command('check')
+    .description('check what servers serve: chain and its order, trust, names, expiry, OCSP staple or CRL, and whether it is the stored certificate')
+    .argument('<target...>', 'HOST, HOST:PORT, [IPv6]:PORT, or a URL: https://, smtp://, submission://, imap://, pop3://, ftp://, ldap://, postgres:// (STARTTLS) or smtps://, imaps://, pop3s://, ftps://, ldaps://')
+    .option('--servername <name>', 'name sent as SNI and checked against the certificate (default: the target host)')
+    .addOption(new Option('--starttls <protocol>', 'upgrade a plaintext connection first; sets the default port').choices(['smtp', 'imap', 'pop3', 'ftp', 'postgres', 'ldap']))
+    .option('-4, --ipv4', 'connect over IPv4 only')
+    .option('-6, --ipv6', 'connect over IPv6 only')
+    .addOption(new Option('--timeout <duration>', 'deadline of each handshake and of each OCSP/CRL request').default('10s'))
+    .option('--ca-file <path>', 'PEM trust anchors to verify against instead of the system roots')
+    .addOption(new Option('-w, --warning <threshold>', 'WARNING this close to expiry: days (30d), a Go duration (720h) or a share of the lifetime (25%)').default('25%'))
+    .addOption(new Option('-c, --critical <threshold>', 'CRITICAL this close to expiry (same forms)').default('10%'))
+    .option('--no-fetch', 'stay offline: no OCSP responder or CRL requests (a stapled response is still checked)')
+    .option('--expect-secret <namespace/name>', 'compare the served certificate with this Secret in the store (renewed but not reloaded?)')
+    .option('-f, --filename <path...>', 'manifests: compare with the Secret of the Certificate whose names cover the target')
+    .addOption(new Option('-n, --namespace <namespace>', 'namespace of --expect-secret NAME and of the manifests').env('CERTCTL_NAMESPACE'))
+    .addOption(new Option('--store <kind>', 'where the expected certificate is kept').choices(['files', 'kubernetes']).env('CERTCTL_STORE').default('files'))
+    .addOption(new Option('--out-dir <dir>', 'files store: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+    .option('--kubeconfig <path>', 'kubernetes store: kubeconfig file')
+    .option('--context <name>', 'kubernetes store: kubeconfig context')
+    .addOption(new Option('-o, --output <format>', 'text (first line is the Nagios status line) or json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--metrics-file <path>', 'write Prometheus metrics (blackbox exporter names, textfile collector format)').env('CERTCTL_CHECK_METRICS_FILE'))
+    .addOption(new Option('--concurrency <n>', 'targets checked at once').default('8'))
+    .addHelpText(
+      'after',
+      `
+Exit codes (Nagios plugin conventions; the worst target decides):
+  0  OK        every target is fine
+  1  WARNING   expiry within --warning, served != stored (renewed but not reloaded), chain out of
+               order or with extra certificates, revocation could not be checked
+  2  CRITICAL  no connection or handshake, not trusted (e.g. missing intermediate), name mismatch,
+               expired or within --critical, revoked, an invalid or expired OCSP staple
+  3  UNKNOWN   invalid usage, a host that does not resolve, an expected Secret that cannot be read`,
+    )
+    .exitOverride((err) => {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) throw err;
+      throw new ExitError(3, '');
+    })
+    .action(async (targets: string[], opts) => {
+      const { checkCommand } = await import('./commands/check.js');
+      process.exitCode = await checkCommand(targets, opts);
+    });
+
+  program
+    .command('inspect')
+    .description('show a stored certificate as cmctl inspect secret does, plus its chain, key match, Certificate, Issuer and renewal')
+    .argument('[secret-or-path...]', 'NAMESPACE/NAME (or NAME with -n) in the store, or a directory or PEM file (./dir, /etc/tls); default with -f: every Certificate\'s Secret')
+    .option('-f, --filename <path...>', 'manifests: judge renewal against the Certificate\'s spec; without arguments, inspect all their Secrets')
+    .addOption(new Option('-n, --namespace <namespace>', 'namespace of a Secret NAME, and of the manifests').env('CERTCTL_NAMESPACE'))
+    .addOption(new Option('--store <kind>', 'where certificates are kept').choices(['files', 'kubernetes']).env('CERTCTL_STORE').default('files'))
+    .addOption(new Option('--out-dir <dir>', 'files store: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+    .option('--kubeconfig <path>', 'kubernetes store: kubeconfig file')
+    .option('--context <name>', 'kubernetes store: kubeconfig context')
+    .option('--ca-file <path>', 'PEM trust anchors for "Trusted by this computer" instead of the system roots')
+    .option('--no-fetch', 'stay offline: no CRL download or OCSP request')
+    .addOption(new Option('--timeout <duration>', 'deadline of each CRL or OCSP request').default('10s'))
+    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 shown; 1 a Secret or path was not found (the others are shown); 2 invalid usage.')
+    .exitOverride()
+    .action(async (args: string[], opts) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      process.exitCode = await inspectCommand(args, opts);
+    });
+
   return program;
 }
 
