@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { formatIssue, SpecError } from '../spec/errors.js';
 import { CliContext, handleClosedStdout, verbosityOf } from './context.js';
-import { ExitCode, classify, type ExitCodeValue } from './exit-codes.js';
+import { ExitCode, ExitError, classify, type ExitCodeValue } from './exit-codes.js';
 import { withDns01Options, withInputOptions, withOutputOptions, withStoreOptions, withWriteOptions, type CommonFlags, type OutputFormat } from './options.js';
 
 const EXIT_CODES_HELP = `
@@ -205,10 +205,12 @@ Exit codes (Nagios plugin conventions; the worst target decides):
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) throw err;
       throw new ExitError(3, '');
     })
-    .action(async (targets: string[], opts) => {
-      const { checkCommand } = await import('./commands/check.js');
-      process.exitCode = await checkCommand(targets, opts);
-    });
+    .action(
+      action(ctx, async (targets: string[], opts) => {
+        const { checkCommand } = await import('./commands/check.js');
+        return checkCommand(ctx, targets, opts);
+      }),
+    );
 
   program
     .command('inspect')
@@ -226,10 +228,12 @@ Exit codes (Nagios plugin conventions; the worst target decides):
     .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExit codes: 0 shown; 1 a Secret or path was not found (the others are shown); 2 invalid usage.')
     .exitOverride()
-    .action(async (args: string[], opts) => {
-      const { inspectCommand } = await import('./commands/inspect.js');
-      process.exitCode = await inspectCommand(args, opts);
-    });
+    .action(
+      action(ctx, async (args: string[], opts) => {
+        const { inspectCommand } = await import('./commands/inspect.js');
+        return inspectCommand(ctx, args, opts);
+      }),
+    );
 
   return program;
 }

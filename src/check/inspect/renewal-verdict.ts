@@ -40,7 +40,7 @@ const STORED_ONLY_CHAIN: readonly checks.Check[] = [
 export function renewalVerdict(stored: StoredCertificate, now: Date, certificate?: CertificateResource): RenewalVerdict {
   const input = certificate ? gatherPolicyInput(certificate, stored, now, false) : gatherStored(stored, now);
   const leaf = input.cert && !input.certError ? input.cert : undefined;
-  const ari = stored.status?.ari;
+  const ari = stored.status?.issuer?.acme?.ari;
   if (leaf && ari?.chosen && ari.serial === leaf.serialHex) {
     // A one-shot run renews once the moment chosen in the CA's window has come (RFC 9773 §4.2).
     input.ari = { at: new Date(ari.chosen), renewBy: now };
@@ -68,6 +68,8 @@ function gatherStored(stored: StoredCertificate, now: Date): PolicyInput {
     forced: false,
     certificateName: record?.certificateName ?? stored.annotations?.['cert-manager.io/certificate-name'] ?? '',
     desired: record?.spec ?? noSpec(),
+    desiredHash: '',
+    renewalWindows: [],
     renewalDisabled: Boolean(record && !record.renewalTime),
     missing: !stored.data.tlsCrt && !stored.data.tlsKey,
     certificatePem: stored.data.tlsCrt,

@@ -17,7 +17,7 @@ import { SpecError, formatIssue } from '../../spec/errors.js';
 import type { CertificateResource } from '../../spec/types.js';
 import { replaceFile } from '../../stores/fs-atomic.js';
 import { ExitError, type ExitCodeValue } from '../exit-codes.js';
-import { trapInterrupts } from '../interrupts.js';
+import type { CliContext } from '../context.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 
 /** Flags of `certctl check`. */
@@ -49,7 +49,7 @@ function usage(message: string): ExitError {
 }
 
 /** `certctl check TARGET...`: what servers serve, as a monitoring check (exit 0/1/2/3). */
-export async function checkCommand(inputs: string[], flags: CheckFlags): Promise<ExitCodeValue> {
+export async function checkCommand(ctx: CliContext, inputs: string[], flags: CheckFlags): Promise<ExitCodeValue> {
   if (flags.ipv4 && flags.ipv6) throw usage('-4 and -6 exclude each other');
   if (flags.expectSecret && flags.filename) throw usage('--expect-secret and -f exclude each other (-f finds the Secret from the Certificate)');
   const timeout = parseGoDuration(flags.timeout);
@@ -71,8 +71,8 @@ export async function checkCommand(inputs: string[], flags: CheckFlags): Promise
   }
   const caPem = flags.caFile ? await readCaFile(flags.caFile) : undefined;
   const trust = caPem ? trustStoreFromPem(caPem.join(''), resolve(flags.caFile!)) : systemTrustStore();
-  const stored = await storedSource(flags);
-  const interrupts = trapInterrupts();
+  const stored = await storedSource(ctx, flags);
+  const interrupts = ctx.trapInterrupts();
   try {
     const report = await runCheck({
       targets,
@@ -90,7 +90,7 @@ export async function checkCommand(inputs: string[], flags: CheckFlags): Promise
       ...(stored ? { stored: stored.read } : {}),
     });
     if (flags.metricsFile) await replaceFile(resolve(flags.metricsFile), renderCheckMetrics(report), 0o644);
-    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCheckText(report));
+    ctx.out(flags.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderCheckText(report));
     return interrupts.exitCode() ?? NAGIOS_EXIT[report.state];
   } finally {
     interrupts.release();
@@ -128,7 +128,7 @@ async function readCaFile(path: string): Promise<string[]> {
  * Certificate in `-f` manifests whose names cover the target. The store is opened read-only
  * (adopt: a Secret cert-manager wrote may be compared too; nothing is written).
  */
-async function storedSource(flags: CheckFlags): Promise<{ read: (t: CheckTarget) => Promise<StoredInput | undefined>; close(): void } | undefined> {
+async function storedSource(ctx: CliContext, flags: CheckFlags): Promise<{ read: (t: CheckTarget) => Promise<StoredInput | undefined>; close(): void } | undefined> {
   if (!flags.expectSecret && !flags.filename) return undefined;
   let certificates: CertificateResource[] = [];
   let fixed: { namespace: string; secretName: string } | undefined;
@@ -140,7 +140,7 @@ async function storedSource(flags: CheckFlags): Promise<{ read: (t: CheckTarget)
     try {
       // The manifest parser loads only when -f is given.
       const { loadInputs } = await import('../inputs.js');
-      certificates = (await loadInputs(flags.filename!, flags.namespace)).certificates;
+      certificates = (await loadInputs(ctx, flags.filename!, flags.namespace)).certificates;
     } catch (err) {
       if (err instanceof SpecError) throw usage(err.issues.map(formatIssue).join('\n'));
       throw err;
@@ -148,7 +148,7 @@ async function storedSource(flags: CheckFlags): Promise<{ read: (t: CheckTarget)
   }
   let opened: OpenedStore;
   try {
-    opened = await openStore({ store: flags.store, outDir: flags.outDir, kubeconfig: flags.kubeconfig, context: flags.context, adopt: true });
+    opened = await openStore({ store: flags.store, outDir: flags.outDir, kubeconfig: flags.kubeconfig, context: flags.context, adopt: true }, undefined, ctx.heldLockTokens);
   } catch (err) {
     throw new ExitError(NAGIOS_EXIT.UNKNOWN, `error: cannot open the ${flags.store} store: ${(err as Error).message}`);
   }

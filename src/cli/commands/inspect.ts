@@ -5,11 +5,10 @@ import { readCertificateDirectory } from '../../check/inspect/read-directory.js'
 import { renderInspectText } from '../../check/inspect/render-inspect.js';
 import { systemTrustStore, trustStoreFromPem } from '../../check/x509/trust-store.js';
 import { parseGoDuration } from '../../spec/duration.js';
-import { SpecError } from '../../spec/errors.js';
 import type { CertificateResource } from '../../spec/types.js';
 import { ExitCode, ExitError, type ExitCodeValue } from '../exit-codes.js';
 import { openStore, type OpenedStore } from '../open-store.js';
-import { printSpecError } from '../spec-error-output.js';
+import type { CliContext } from '../context.js';
 
 /** Flags of `certctl inspect`. */
 export interface InspectFlags {
@@ -37,19 +36,14 @@ type Subject = { kind: 'secret'; namespace: string; name: string; certificate?: 
  * from the store; a path (`./dir`, `/etc/tls`, a PEM file) from disk; with -f and no argument,
  * every Certificate's Secret. Exit 0 when everything was found, 1 when something was not.
  */
-export async function inspectCommand(args: string[], flags: InspectFlags): Promise<ExitCodeValue> {
+export async function inspectCommand(ctx: CliContext, args: string[], flags: InspectFlags): Promise<ExitCodeValue> {
   const timeout = parseGoDuration(flags.timeout);
   if (!timeout.ok || timeout.ms <= 0) throw new ExitError(ExitCode.InvalidInput, `error: --timeout: ${timeout.ok ? 'must be positive' : timeout.message}`);
   let certificates: CertificateResource[] = [];
   if (flags.filename) {
-    try {
-      // The manifest parser loads only when -f is given.
-      const { loadInputs } = await import('../inputs.js');
-      certificates = (await loadInputs(flags.filename, flags.namespace)).certificates;
-    } catch (err) {
-      if (err instanceof SpecError) return printSpecError(err, flags.output);
-      throw err;
-    }
+    // The manifest parser loads only when -f is given; a SpecError is reported by main.
+    const { loadInputs } = await import('../inputs.js');
+    certificates = (await loadInputs(ctx, flags.filename, flags.namespace)).certificates;
   }
   const subjects = args.length > 0 ? args.map((a) => subjectOf(a, flags.namespace, certificates)) : certificates.map((c) => ({ kind: 'secret' as const, namespace: c.metadata.namespace, name: c.spec.secretName, certificate: c }));
   if (subjects.length === 0) throw new ExitError(ExitCode.InvalidInput, 'error: name a Secret (NAMESPACE/NAME), a directory or PEM file, or give -f manifests');
@@ -57,7 +51,7 @@ export async function inspectCommand(args: string[], flags: InspectFlags): Promi
     throw new ExitError(ExitCode.InvalidInput, `error: --ca-file ${flags.caFile}: ${err.code ?? err.message}`);
   }), resolve(flags.caFile)) : systemTrustStore();
   const needsStore = subjects.some((s) => s.kind === 'secret');
-  const opened: OpenedStore | undefined = needsStore ? await openStore({ store: flags.store, outDir: flags.outDir, kubeconfig: flags.kubeconfig, context: flags.context, adopt: true }) : undefined;
+  const opened: OpenedStore | undefined = needsStore ? await openStore({ store: flags.store, outDir: flags.outDir, kubeconfig: flags.kubeconfig, context: flags.context, adopt: true }, undefined, ctx.heldLockTokens) : undefined;
   const reports: InspectReport[] = [];
   let missing = 0;
   try {
@@ -65,7 +59,7 @@ export async function inspectCommand(args: string[], flags: InspectFlags): Promi
       const source = s.kind === 'secret' ? `Secret ${s.namespace}/${s.name}` : resolve(s.path);
       const stored = s.kind === 'secret' ? await opened!.store.read({ namespace: s.namespace, secretName: s.name }) : await readCertificateDirectory(resolve(s.path));
       if (!stored || (!stored.data.tlsCrt && !stored.data.tlsKey)) {
-        process.stderr.write(`certctl: error: ${source} not found${s.kind === 'secret' ? ` in ${opened!.where}` : ''}\n`);
+        ctx.warn(`error: ${source} not found${s.kind === 'secret' ? ` in ${opened!.where}` : ''}`);
         missing++;
         continue;
       }
@@ -75,8 +69,8 @@ export async function inspectCommand(args: string[], flags: InspectFlags): Promi
   } finally {
     opened?.close();
   }
-  if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'InspectReport', items: reports }, null, 2)}\n`);
-  else process.stdout.write(reports.map(renderInspectText).join('\n---\n\n'));
+  if (flags.output === 'json') ctx.out(`${JSON.stringify({ apiVersion: 'certctl.io/v1', kind: 'InspectReport', items: reports }, null, 2)}\n`);
+  else ctx.out(reports.map(renderInspectText).join('\n---\n\n'));
   return missing > 0 ? ExitCode.CertificateFailed : ExitCode.Ok;
 }
 
