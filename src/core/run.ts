@@ -106,6 +106,7 @@ export async function runCertificates(manifests: Manifests, deps: CoreDeps, sett
     if (!settings.dryRun) await repairStore(plan, deps);
     return await execute(plan, registry, deps, settings);
   } finally {
+    await registry.close();
     await held?.release();
   }
 }
