@@ -14,7 +14,8 @@ export class VaultApiError extends Error {
     readonly errors: string[],
     hint?: string,
   ) {
-    const why = errors.length > 0 ? errors.join('; ') : 'no error message';
+    // Vault's multierror strings span lines ("1 error occurred:\n\t* permission denied"); messages are one line.
+    const why = errors.length > 0 ? errors.map((e) => e.replace(/\s+/g, ' ').trim()).join('; ') : 'no error message';
     super(`Vault ${request}: HTTP ${status}: ${why}${hint ? ` (${hint})` : ''}`);
   }
 }
