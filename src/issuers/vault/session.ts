@@ -25,6 +25,8 @@ export class VaultSession {
   private pending?: Promise<VaultToken>;
   /** Every token certctl created this run, to revoke at the end. */
   private readonly created: VaultToken[] = [];
+  /** The lease each token had when it was obtained, by token. */
+  private readonly fullLease = new Map<string, number>();
 
   constructor(private readonly opts: VaultSessionOptions) {}
 
@@ -47,6 +49,7 @@ export class VaultSession {
       }
     }
     this.current = undefined;
+    this.fullLease.clear();
   }
 
   private async fresh(signal?: AbortSignal): Promise<VaultToken> {
@@ -61,16 +64,21 @@ export class VaultSession {
     }
     if (t && !t.created) return t;
     const next = await this.opts.login();
+    this.fullLease.set(next.token, next.leaseSeconds);
     if (next.created) this.created.push(next);
     return (this.current = next);
   }
 
-  /** Less than a third of the lease left (or under 30 s of it); never for tokens without a lease. */
+  /**
+   * Less than a third of the lease left (or under 30 s of it), judged against the lease the token
+   * had at login so that a renewal Vault cut short at the max TTL counts as short; never for
+   * tokens without a lease.
+   */
   private short(t: VaultToken): boolean {
     if (t.leaseSeconds <= 0) return false;
-    const lease = t.leaseSeconds * 1000;
-    const left = t.obtainedAt.getTime() + lease - this.opts.clock().getTime();
-    return left < Math.max(lease * RENEW_AT, Math.min(MIN_LEFT_MS, lease / 2));
+    const full = Math.max(t.leaseSeconds, this.fullLease.get(t.token) ?? 0) * 1000;
+    const left = t.obtainedAt.getTime() + t.leaseSeconds * 1000 - this.opts.clock().getTime();
+    return left < Math.max(full * RENEW_AT, Math.min(MIN_LEFT_MS, full / 2));
   }
 
   private async renew(t: VaultToken, signal?: AbortSignal): Promise<VaultToken> {
