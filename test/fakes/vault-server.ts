@@ -58,6 +58,8 @@ export interface FakeKubernetesIdentity {
 export interface FakeVaultOptions {
   /** Plain HTTP instead of HTTPS. */
   http?: boolean;
+  /** Names in the server certificate (default 127.0.0.1, localhost, vault.test). */
+  tlsNames?: string[];
   /** Ask for a client certificate and reject connections without one this CA signed (mTLS). */
   clientCa?: string;
   /** Ask for (but do not require) client certificates signed by these CAs, for cert auth. */
@@ -347,7 +349,7 @@ export async function startFakeVault(opts: FakeVaultOptions): Promise<FakeVault>
     return noRoute;
   }
 
-  const tls = opts.http ? undefined : await makeTlsIdentity(['127.0.0.1', 'localhost', 'vault.test']);
+  const tls = opts.http ? undefined : await makeTlsIdentity(opts.tlsNames ?? ['127.0.0.1', 'localhost', 'vault.test']);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -82,7 +82,8 @@ export class VaultClient {
         res = await this.once(url, req);
       } catch (err) {
         if (req.signal?.aborted) throw err;
-        if (attempt < MAX_RETRIES) {
+        // A certificate problem or an unknown host will not change in a second.
+        if (attempt < MAX_RETRIES && !/^TLS:|^host not found/.test((err as Error).message)) {
           attempt++;
           this.opts.debug?.(`vault: ${label}: ${(err as Error).message}; retrying`);
           await sleep(this.delay(attempt), req.signal);
@@ -162,12 +163,19 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 function describeNetworkError(err: Error): Error {
-  const code = (err as { code?: string }).code;
+  const code = (err as { code?: string }).code ?? '';
   if (code === 'ECONNREFUSED') return new Error('connection refused');
   if (code === 'ENOTFOUND') return new Error('host not found');
-  if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(code)) {
+  if (code === 'ECONNRESET') return new Error('connection reset by the server');
+  // The server's TLS alerts: OpenSSL's message is a dump; its code says it.
+  if (/ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE/.test(code)) {
+    const what = code.replace(/^ERR_SSL_(SSLV3_|TLSV13_|TLSV1_)?/, '').toLowerCase().replace(/_/g, ' ');
+    return new Error(`TLS: the server refused the connection (${what}): it wants a client certificate it trusts (set spec.vault.clientCertSecretRef and clientKeySecretRef)`);
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(code)) {
     return new Error(`TLS: ${err.message} (set spec.vault.caBundle or caBundleSecretRef to the CA that signed Vault's certificate, or serverName)`);
   }
+  if (code.startsWith('ERR_SSL_')) return new Error(`TLS: ${code.replace(/^ERR_SSL_/, '').toLowerCase().replace(/_/g, ' ')}`);
   return err;
 }
 
