@@ -9,8 +9,13 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parseCertificateChain } from '../../src/pki/parse.js';
+import { ApiError } from '../fakes/route53-state.js';
+import { handleSts, stsError } from '../fakes/sts-handler.js';
+import type { FakeKey } from '../fakes/sts-handler.js';
 import { startFakeVault } from '../fakes/vault-server.js';
 import type { FakeVault, FakeVaultOptions } from '../fakes/vault-server.js';
 import { issueLeaf, makeCa } from '../fakes/vault-tls.js';
@@ -45,7 +50,7 @@ describe('vault issuer: every auth method, a whole run each, openssl-verified', 
   const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let clientCa: Awaited<ReturnType<typeof makeCa>>;
   let authCert: { certPem: string; keyPem: string };
-  const awsKeys = new Map([['AKIAVAULTTEST0001', { secret: 'c2VjcmV0LWtleS1mb3ItdmF1bHQ', principal: 'arn:aws:iam::123456789012:user/certctl' }]]);
+  const awsKeys = new Map<string, FakeKey>([['AKIAVAULTTEST0001', { secret: 'c2VjcmV0LWtleS1mb3ItdmF1bHQ', principal: 'arn:aws:iam::123456789012:user/certctl' }]]);
 
   before(async () => {
     pki = await makePki();
@@ -62,7 +67,14 @@ describe('vault issuer: every auth method, a whole run each, openssl-verified', 
         review: reviewWith(sa.publicKey),
       },
       cert: { roles: { certctl: { certificate: clientCa.pem, token_policies: ['pki'] } } },
-      aws: { roles: { certctl: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:user/certctl'], token_policies: ['pki'] } }, iamServerIdHeaderValue: 'vault.example.test', keys: awsKeys },
+      aws: {
+        roles: {
+          certctl: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:user/certctl'], token_policies: ['pki'] },
+          irsa: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:role/vault-login'], token_policies: ['pki'] },
+        },
+        iamServerIdHeaderValue: 'vault.example.test',
+        keys: awsKeys,
+      },
     });
   });
   after(async () => {
@@ -190,5 +202,41 @@ describe('vault issuer: every auth method, a whole run each, openssl-verified', 
     const wrongSecret = await runVault(vaultIssuerYaml(auth(', vaultHeaderValue: vault.example.test')) + certificateYaml(), { env: { ...env, AWS_SECRET_ACCESS_KEY: 'wrong-secret-value' } });
     assert.match(wrongSecret.results[0]!.error!, /AWS IAM auth at \/v1\/auth\/aws\/login \(role certctl, credentials from environment \(AWS_ACCESS_KEY_ID\), region eu-west-1\).*received error code 403 from STS: .*SignatureDoesNotMatch/);
     assert.doesNotMatch(wrongSecret.results[0]!.error!, /wrong-secret-value/);
+  });
+
+  test('aws IAM auth with serviceAccountRef: a TokenRequest token exchanged at STS for iamRoleArn, then the signed login', async () => {
+    // STS's AssumeRoleWithWebIdentity (the shared fake handler); its session keys are the ones Vault's STS check knows.
+    const jwt = serviceAccountJwt(sa.privateKey, 'apps', 'vault-aws', ['sts.amazonaws.com']);
+    const sts = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        try {
+          const r = handleSts({ keys: awsKeys, webIdentityToken: jwt, deniedRoles: new Set() }, new URLSearchParams(body), undefined);
+          res.writeHead(200, { 'Content-Type': 'text/xml' }).end(r.body);
+        } catch (err) {
+          const e = err as ApiError;
+          res.writeHead(e.status ?? 400, { 'Content-Type': 'text/xml' }).end(stsError(e.code, e.message));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve));
+    try {
+      const requests: string[][] = [];
+      const env = { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(sts.address() as AddressInfo).port}`, AWS_EC2_METADATA_DISABLED: 'true' };
+      const yaml = vaultIssuerYaml(`${common()}    auth:\n      aws: {role: irsa, region: eu-central-1, vaultHeaderValue: vault.example.test, iamRoleArn: 'arn:aws:iam::123456789012:role/vault-login', serviceAccountRef: {name: vault-aws}}`) + certificateYaml();
+      await expectIssued(yaml, {
+        env,
+        serviceAccountToken: async (ns, name, audiences) => {
+          requests.push([ns, name, ...audiences]);
+          return jwt;
+        },
+      });
+      assert.deepEqual(requests, [['apps', 'vault-aws', 'sts.amazonaws.com']]);
+      const token = [...vault.tokens.values()].find((t) => t.via === 'aws' && t.metadata.role === 'irsa')!;
+      assert.equal(token.metadata.canonical_arn, 'arn:aws:iam::123456789012:role/vault-login');
+    } finally {
+      sts.close();
+    }
   });
 });
