@@ -73,8 +73,8 @@ export interface FakeVaultOptions {
   kubernetes?: {
     mount?: string;
     roles: Record<string, FakeTokenParams & { bound_service_account_names: string[]; bound_service_account_namespaces: string[]; audience?: string }>;
-    /** Vault's JWT + TokenReview step: the identity behind a token, or an error message (403). */
-    review: (jwt: string) => Promise<FakeKubernetesIdentity | string>;
+    /** Vault's JWT + TokenReview step (with the role's audience, if any): the identity behind a token, or an error message (403). */
+    review: (jwt: string, audience?: string) => Promise<FakeKubernetesIdentity | string>;
   };
   cert?: { mount?: string; roles: Record<string, FakeTokenParams & { certificate: string }> };
   aws?: {
@@ -219,7 +219,7 @@ export async function startFakeVault(opts: FakeVaultOptions): Promise<FakeVault>
       if (!jwt) return vaultError(400, 'missing jwt');
       const role = kube.roles[roleName];
       if (!role) return vaultError(400, `invalid role name "${roleName}"`);
-      const who = await kube.review(jwt);
+      const who = await kube.review(jwt, role.audience);
       if (typeof who === 'string') return vaultError(403, who);
       if (role.audience && !who.audiences.includes(role.audience)) return vaultError(403, 'invalid audience (aud) claim: audience claim does not match any expected audience');
       const names = role.bound_service_account_names;
