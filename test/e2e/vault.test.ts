@@ -51,7 +51,7 @@ describe('certctl (built) with a vault issuer', () => {
   before(async () => {
     pki = await makePki();
     vault = await startFakeVault({
-      pki: { issuers: [pki.issuer], roles: { web: { allowed_domains: ['example.test'], allow_subdomains: true } } },
+      pki: { issuers: [pki.issuer], roles: { web: { allowed_domains: ['example.test'], allow_subdomains: true, key_type: 'any' } } },
       policies: { pki: ['pki/sign/web'] },
       approle: { roles: { certctl: { role_id: 'certctl-role', secret_ids: [SECRET_ID], token_policies: ['pki'] } } },
     });

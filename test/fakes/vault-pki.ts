@@ -41,6 +41,10 @@ export interface FakePkiRole {
   require_cn?: boolean;
   /** Issuer name or id; default `default`. */
   issuer_ref?: string;
+  /** `rsa` (Vault's default), `ec`, `ed25519` or `any`. */
+  key_type?: 'rsa' | 'ec' | 'ed25519' | 'any';
+  /** Minimum key size; default 2048 for rsa, 256 for ec. */
+  key_bits?: number;
 }
 
 /** An issuer of the mount: its certificate and key, and the parents Vault knows (for ca_chain). */
@@ -158,6 +162,17 @@ const list = (v: unknown): string[] =>
 const bool = (v: unknown): boolean => v === true || v === 'true' || v === '1';
 const trimPem = (c: ParsedCertificate): string => c.pem.trim();
 
+/** Vault's signCert key checks: the role's key_type, then the minimum size. */
+function checkKey(role: FakePkiRole, key: KeyObject): void {
+  const type = { rsa: 'rsa', ec: 'ec', ed25519: 'ed25519' }[key.asymmetricKeyType as string];
+  const wanted = role.key_type ?? 'rsa';
+  if (wanted !== 'any' && wanted !== type) throw new UserError(`role requires keys of type ${wanted}`);
+  const d = key.asymmetricKeyDetails ?? {};
+  const bits = type === 'rsa' ? (d.modulusLength ?? 0) : type === 'ec' ? ({ prime256v1: 256, secp384r1: 384, secp521r1: 521 }[d.namedCurve ?? ''] ?? 0) : 0;
+  const min = wanted === 'any' ? (type === 'rsa' ? 2048 : type === 'ec' ? 224 : 0) : (role.key_bits ?? (type === 'rsa' ? 2048 : type === 'ec' ? 256 : 0));
+  if ((type === 'rsa' || type === 'ec') && bits < min) throw new UserError(`role requires a minimum of a ${min}-bit key, but CSR's key is ${bits} bits`);
+}
+
 export class FakePki {
   readonly signings: FakePkiSigning[] = [];
   constructor(readonly opts: FakePkiOptions) {}
@@ -181,7 +196,7 @@ export class FakePki {
       if (!role) return { status: 400, body: { errors: [`unknown role: ${roleName}`] } };
     }
     try {
-      const { certificate, issuer, warnings } = this.sign(body, verbatim ? { ...(role ?? {}), allow_any_name: true, enforce_hostnames: false, allow_ip_sans: true, allowed_uri_sans: ['*'], use_csr_common_name: true, use_csr_sans: true, require_cn: false } : role!, issuerRef ?? role?.issuer_ref ?? 'default', verbatim);
+      const { certificate, issuer, warnings } = this.sign(body, verbatim ? { ...(role ?? {}), key_type: 'any', allow_any_name: true, enforce_hostnames: false, allow_ip_sans: true, allowed_uri_sans: ['*'], use_csr_common_name: true, use_csr_sans: true, require_cn: false } : role!, issuerRef ?? role?.issuer_ref ?? 'default', verbatim);
       signing.certificate = certificate;
       const chain = [issuer.certificate, ...issuer.parents];
       return {
@@ -226,6 +241,7 @@ export class FakePki {
     } catch (err) {
       throw new UserError((err as Error).message);
     }
+    checkKey(role, csr.publicKey);
     const warnings: string[] = [];
     const useCsrCn = role.use_csr_common_name !== false;
     const useCsrSans = role.use_csr_sans !== false;

@@ -32,6 +32,7 @@ describe('vault issuer: PKI roles, sign paths and namespaces', () => {
           noip: { allowed_domains: ['example.test'], allow_subdomains: true, allow_ip_sans: false },
           uri: { allowed_domains: ['example.test'], allow_subdomains: true, allowed_uri_sans: ['spiffe://example.test/*'] },
           nocn: { allowed_domains: ['example.test'], allow_subdomains: true, require_cn: false },
+          ec: { allowed_domains: ['example.test'], allow_subdomains: true, key_type: 'ec', key_bits: 384 },
         },
       },
       policies: { pki: ['pki/sign/*', 'pki/issuer/+/sign/*', 'pki/sign-verbatim'], narrow: ['pki/sign/bare'] },
@@ -82,6 +83,14 @@ describe('vault issuer: PKI roles, sign paths and namespaces', () => {
     await issued(issuer('pki/sign/glob') + certificateYaml({ dnsNames: ['api.svc.example.test'] }));
     await issued(issuer('pki/sign/web') + certificateYaml({ commonName: 'web.example.test', dnsNames: ['web.example.test', '"*.web.example.test"'] }));
     await fails(issuer('pki/sign/nowild') + certificateYaml({ commonName: 'web.example.test', dnsNames: ['web.example.test', '"*.web.example.test"'] }), /subject alternate name \*\.web\.example\.test not allowed by this role/);
+  });
+
+  test("the role's key_type (Vault defaults to rsa) and key_bits", async () => {
+    const ecdsa = (size: number): string => certificateYaml().replace('  dnsNames:', `  privateKey: {algorithm: ECDSA, size: ${size}}\n  dnsNames:`);
+    await fails(issuer('pki/sign/web') + ecdsa(256), /HTTP 400: role requires keys of type rsa$/);
+    await fails(issuer('pki/sign/ec') + ecdsa(256), /HTTP 400: role requires a minimum of a 384-bit key, but CSR's key is 256 bits$/);
+    const { crt } = await issued(issuer('pki/sign/ec') + ecdsa(384));
+    assert.equal(parseCertificateChain(crt)[0]!.publicKey.asymmetricKeyDetails?.namedCurve, 'secp384r1');
   });
 
   test('IP and URI SANs against allow_ip_sans and allowed_uri_sans', async () => {
