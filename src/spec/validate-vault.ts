@@ -4,12 +4,11 @@
  * setup's (pkg/issuer/vault/setup.go), which leaves an issuer not Ready, so certctl refuses it up
  * front: exactly one auth method, and an AppRole secretRef with a key.
  */
-import { fail, readString, report } from './cursor.js';
+import { fail, readMap, readString, report } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
 import { countPemCertificates, decodeBase64Strict } from './encoding.js';
 import { optSecretRef, reqName, reqSecretRef } from './validate-meta.js';
 import type { SecretKeySelector, ServiceAccountRef, VaultAuth, VaultIssuerSpec } from './types.js';
-import { readMap } from './cursor.js';
 
 const VAULT_FIELDS = ['server', 'path', 'serverName', 'namespace', 'caBundle', 'caBundleSecretRef', 'clientCertSecretRef', 'clientKeySecretRef', 'auth'];
 const AUTH_METHODS = ['tokenSecretRef', 'appRole', 'clientCertificate', 'kubernetes', 'aws'] as const;

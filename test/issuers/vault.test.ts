@@ -140,7 +140,7 @@ describe('vault issuer: every auth method, a whole run each, openssl-verified', 
     const r = await runVault(yaml);
     const web = r.results[0]!;
     assert.equal(web.action, 'failed');
-    assert.match(web.error!, /logging in to Vault with AppRole auth at \/v1\/auth\/approle\/login: Vault POST https:\/\/127\.0\.0\.1:\d+\/v1\/auth\/approle\/login: HTTP 400: invalid role or secret ID/);
+    assert.match(web.error!, /logging in to Vault with AppRole auth at \/v1\/auth\/approle\/login: Vault POST https:\/\/127\.0\.0\.1:\d+\/v1\/auth\/approle\/login: HTTP 400: invalid role or secret ID$/);
     assert.doesNotMatch(JSON.stringify(r), /not-the-secret-id/);
   });
 

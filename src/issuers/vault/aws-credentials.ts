@@ -16,6 +16,7 @@ import type { AwsSigningCredentials } from './aws-login.js';
 type Sdk = typeof import('@aws-sdk/credential-providers');
 type Source = () => Promise<AwsSigningCredentials>;
 
+/** The `auth.aws` fields the credentials depend on. */
 export interface VaultAwsOptions {
   role: string;
   region?: string;
@@ -23,6 +24,7 @@ export interface VaultAwsOptions {
   serviceAccountRef?: { name: string; audiences: string[] };
 }
 
+/** What the credential chain reads: the environment passed in, and TokenRequest. */
 export interface VaultAwsContext {
   env: Record<string, string | undefined>;
   /** A bound token of a ServiceAccount in the issuer's Secret namespace (TokenRequest). */

@@ -30,6 +30,7 @@ export interface VaultAuthBlock {
   token_type?: string;
 }
 
+/** One Vault server and how to reach it. */
 export interface VaultClientOptions {
   /** `spec.vault.server`; a path prefix in it is kept (Vault behind a reverse proxy). */
   server: string;
@@ -42,6 +43,7 @@ export interface VaultClientOptions {
   debug?: (message: string) => void;
 }
 
+/** One request; the token, when given, travels only in `X-Vault-Token`. */
 export interface VaultRequest {
   method: 'GET' | 'POST' | 'PUT';
   /** A URL path: `/v1/pki/sign/web`. Joined and cleaned like Go's path.Join. */

@@ -34,7 +34,7 @@ export function vaultHint(path: string, status: number, errors: string[]): strin
   if (status === 403 && /permission denied/i.test(text)) {
     return login ? 'the login was refused: check the role and the credentials' : `the token's policy must grant "update" on ${path.replace(/^\/v1\//, '')}`;
   }
-  if (status === 400 && /invalid role/i.test(text)) return 'the role name in the login does not exist in that auth mount';
+  if (status === 400 && /invalid role name/i.test(text)) return 'no such role in that auth mount';
   if (status === 503 && /sealed/i.test(text)) return 'Vault is sealed';
   return undefined;
 }

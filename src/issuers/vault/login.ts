@@ -29,6 +29,7 @@ export interface VaultToken {
   via: string;
 }
 
+/** Everything a login needs; built by the issuer once per run. */
 export interface LoginContext {
   client: VaultClient;
   spec: VaultIssuerSpec;

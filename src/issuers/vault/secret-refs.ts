@@ -7,6 +7,7 @@ import type { SecretKeySelector, VaultIssuerSpec } from '../../spec/types.js';
 /** What one Secret entry is for, to name it in messages. */
 export type VaultSecretRole = 'caBundle' | 'clientCert' | 'clientKey' | 'token' | 'appRoleSecretId' | 'kubernetesJwt' | 'authCert' | 'authKey';
 
+/** One Secret entry an issuer reads. */
 export interface VaultSecretRef extends SecretKeySelector {
   /** The key read (cert-manager's default applied). */
   key: string;

@@ -8,6 +8,7 @@
 import type { VaultClient } from './client.js';
 import type { VaultToken } from './login.js';
 
+/** How a session reaches Vault and logs in. */
 export interface VaultSessionOptions {
   client: VaultClient;
   login: () => Promise<VaultToken>;
@@ -20,6 +21,7 @@ const RENEW_AT = 1 / 3;
 /** Below this, a token that cannot be renewed is replaced by a new login. */
 const MIN_LEFT_MS = 30_000;
 
+/** The token of one issuer for one run. */
 export class VaultSession {
   private current?: VaultToken;
   private pending?: Promise<VaultToken>;

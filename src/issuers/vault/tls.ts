@@ -11,6 +11,7 @@ import { vaultSecretRefs } from './secret-refs.js';
 import type { VaultSecretRef } from './secret-refs.js';
 import { caBundleProblem, keyPairProblem, readVaultSecret, VaultSecretError } from './secrets.js';
 
+/** The TLS identities of one issuer. */
 export interface VaultTls {
   /** For every request. */
   main: VaultClientOptions['tls'];

@@ -22,6 +22,7 @@ import { loadVaultTls } from './tls.js';
 /** The kubelet's mount of the pod's ServiceAccount token. */
 export const DEFAULT_POD_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/** What one Vault issuer needs from the run (the registry builds it). */
 export interface VaultIssuerDeps extends IssuerDeps {
   env: Record<string, string | undefined>;
   clock: () => Date;
@@ -89,7 +90,7 @@ export function createVaultIssuer(resource: IssuerResource, spec: VaultIssuerSpe
         // Vault caps a ttl above the role's max_ttl and says so only here.
         req.event('VaultWarning', `Vault: ${w}`, /TTL|not_after|truncat/i.test(w) ? 'warning' : 'debug');
       }
-      let bundle;
+      let bundle: ReturnType<typeof bundleFromSignResponse>;
       try {
         bundle = bundleFromSignResponse(res.data);
       } catch (err) {
