@@ -7,7 +7,7 @@
  */
 import { SpecError } from '../spec/errors.js';
 import type { SpecIssue } from '../spec/errors.js';
-import type { AcmeIssuerSpec, FieldRef, IssuerResource, Manifests, SecretKeySelector } from '../spec/types.js';
+import type { AcmeIssuerSpec, FieldRef, IssuerResource, Manifests, SecretKeySelector, VaultIssuerSpec } from '../spec/types.js';
 import { providerNamed } from '../providers/catalog.js';
 import { CaSecretError } from '../issuers/ca.js';
 import { secretNamespaceOf } from '../issuers/registry.js';
@@ -15,6 +15,9 @@ import type { IssuerRegistry } from '../issuers/registry.js';
 import { parsePrivateKey } from '../pki/keys.js';
 import { selectSolver } from '../issuers/acme/solver-selection.js';
 import { acmeIdentifiers } from '../issuers/acme/identifiers.js';
+import { VAULT_SECRET_PURPOSE, vaultSecretRefs } from '../issuers/vault/secret-refs.js';
+import type { VaultSecretRef } from '../issuers/vault/secret-refs.js';
+import { caBundleProblem, keyPairProblem } from '../issuers/vault/secrets.js';
 import type { PlannedCertificate } from './plan.js';
 import { producersOf } from './plan.js';
 import type { FoundSecret, SecretSource } from './secret-source.js';
@@ -46,6 +49,7 @@ export async function checkInputValues(plan: PlannedCertificate[], ctx: InputChe
       }
     }
     if (spec.type === 'acme') issues.push(...(await checkAcme(issuer, spec.acme, ns, certs, producers, ctx)));
+    if (spec.type === 'vault') issues.push(...(await checkVault(issuer, spec.vault, ns, producers, ctx)));
   }
   for (const p of plan) issues.push(...(await checkKeystorePasswords(p, ctx)));
   if (issues.length > 0) throw new SpecError(issues);
@@ -150,6 +154,39 @@ async function checkAcme(
       throw err;
     });
     for (const p of problems) issues.push(secretIssue(found.get(p.ref.name), p.ref.key, `${p.message} (${solver.path} of ${who})`, p.ref));
+  }
+  return issues;
+}
+
+/**
+ * A `vault` issuer's Secrets, before Vault is contacted: each entry present and not empty, the CA
+ * bundle holding certificates, client certificates parsing and matching their keys. Secrets that
+ * a Certificate of this run writes are checked when they are read.
+ */
+async function checkVault(issuer: IssuerResource, vault: VaultIssuerSpec, ns: string, producers: Map<string, unknown>, ctx: InputCheckContext): Promise<SpecIssue[]> {
+  const issues: SpecIssue[] = [];
+  const values = new Map<VaultSecretRef['role'], { ref: VaultSecretRef; found: FoundSecret; text: string }>();
+  for (const ref of vaultSecretRefs(vault)) {
+    if (producers.has(`${ns}/${ref.name}`) && !ctx.manifests.secrets.has(`${ns}/${ref.name}`)) continue;
+    const found = await ctx.secrets.get(ns, ref.name);
+    if (!found) continue; // planning reported it
+    const text = found.data[ref.key]?.toString('utf8');
+    if (!text?.trim()) {
+      issues.push(secretIssue(found, ref.key, `${found.source} has no key ${JSON.stringify(ref.key)} (or it is empty): ${VAULT_SECRET_PURPOSE[ref.role]} of ${issuer.kind} ${issuer.metadata.name}`, ref));
+      continue;
+    }
+    values.set(ref.role, { ref, found, text });
+  }
+  const ca = values.get('caBundle');
+  const caProblem = ca && caBundleProblem(ca.text);
+  if (ca && caProblem) issues.push(secretIssue(ca.found, ca.ref.key, `${ca.found.source} key ${JSON.stringify(ca.ref.key)} ${caProblem}: ${VAULT_SECRET_PURPOSE.caBundle}`, ca.ref));
+  for (const [certRole, keyRole] of [['clientCert', 'clientKey'], ['authCert', 'authKey']] as const) {
+    const cert = values.get(certRole);
+    const key = values.get(keyRole);
+    const problem = cert && key && keyPairProblem(cert.text, key.text);
+    if (!problem) continue;
+    const at = problem.part === 'cert' ? cert : key;
+    issues.push(secretIssue(at.found, at.ref.key, `${at.found.source} key ${JSON.stringify(at.ref.key)}: ${problem.message} (${VAULT_SECRET_PURPOSE[at.ref.role]})`, at.ref));
   }
   return issues;
 }

@@ -3,6 +3,7 @@ import { issuerKey, type CertificateResource, type IssuerResource, type Manifest
 import { secretNamespaceOf } from '../issuers/registry.js';
 import type { CertificateStore } from '../stores/store.js';
 import { checkAcmeCertificate } from './plan-acme.js';
+import { vaultSecretRefs } from '../issuers/vault/secret-refs.js';
 
 export interface PlannedCertificate {
   certificate: CertificateResource;
@@ -59,12 +60,38 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
     const where = { pos: cert.refs.issuerRef.pos, path: cert.refs.issuerRef.path };
     const spec = issuer.spec;
     if (spec.type === 'unsupported') {
-      issues.push({ ...where, message: `${issuer.kind} ${issuer.metadata.name} is a ${spec.name} issuer: not supported yet: spec.${spec.name} (certctl supports acme, ca and selfSigned)` });
+      issues.push({ ...where, message: `${issuer.kind} ${issuer.metadata.name} is a ${spec.name} issuer: not supported yet: spec.${spec.name} (certctl supports acme, ca, selfSigned and vault)` });
     } else if (spec.type === 'acme') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const exists = async (namespace: string, name: string): Promise<boolean> =>
         manifests.secrets.has(`${namespace}/${name}`) || producers.has(`${namespace}/${name}`) || Boolean(await store.readSecretData({ namespace, secretName: name }));
       issues.push(...(await checkAcmeCertificate(cert, issuer, ns, exists, (name, expected) => wrongNamespaceHint(manifests, name, expected))));
+    } else if (spec.type === 'vault') {
+      const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
+      const seen = new Set<string>();
+      for (const ref of vaultSecretRefs(spec.vault)) {
+        const id = `${ns}/${ref.name}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const producer = producers.get(id);
+        if (producer === cert) {
+          issues.push({ ...where, message: `Certificate ${cert.metadata.name} is signed by ${issuer.kind} ${issuer.metadata.name}, which reads its own Secret ${id} (${ref.path})` });
+          continue;
+        }
+        if (producer && !manifests.secrets.has(id)) {
+          // A client certificate for Vault issued in this run (by another issuer) comes first.
+          entry.dependsOn.push(producer);
+          queue.push(producer);
+          continue;
+        }
+        if (manifests.secrets.has(id) || (await store.readSecretData({ namespace: ns, secretName: ref.name }))) continue;
+        issues.push({
+          pos: ref.pos,
+          path: ref.path,
+          message: `Secret ${id} not found in the inputs or the store (referenced by ${issuer.kind} ${issuer.metadata.name}, needed by Certificate ${cert.metadata.namespace}/${cert.metadata.name})`,
+          ...wrongNamespaceHint(manifests, ref.name, ns),
+        });
+      }
     } else if (spec.type === 'ca') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const producer = producers.get(`${ns}/${spec.ca.secretName}`);

@@ -110,6 +110,7 @@ export async function runCertificates(manifests: Manifests, deps: CoreDeps, sett
     if (!settings.dryRun) await repairStore(plan, deps);
     return await execute(plan, registry, secrets, deps, settings);
   } finally {
+    await registry.close();
     await held?.release();
   }
 }
@@ -177,7 +178,7 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, sec
       const cert = entry.certificate;
       const failedDep = deps.find((r) => r.result.action === 'failed');
       if (failedDep) {
-        const message = `not issued: the CA Certificate ${failedDep.result.namespace}/${failedDep.result.name} it depends on failed`;
+        const message = `not issued: it needs the Secret of Certificate ${failedDep.result.namespace}/${failedDep.result.name}, which failed`;
         ctx.emit({ name: cert.metadata.name, namespace: cert.metadata.namespace, reason: 'Failed', message, level: 'error' });
         return { result: { name: cert.metadata.name, namespace: cert.metadata.namespace, secretName: cert.spec.secretName, action: 'failed', reason: 'DependencyFailed', message, error: message }, deployPending: false };
       }

@@ -83,4 +83,6 @@ export interface Issuer {
   renewalWindow?(leaf: ParsedCertificate, state: IssuerStateSlot, req: RenewalWindowRequest): Promise<RenewalWindow | undefined>;
   /** The CA certificate leaves are signed with now (`ca` issuer). */
   readonly currentCa?: CurrentCa;
+  /** Ends what the issuer holds for the run (a Vault token certctl created is revoked); never throws. */
+  close?(): Promise<void>;
 }

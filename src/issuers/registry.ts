@@ -69,6 +69,18 @@ export class IssuerRegistry {
     }
   }
 
+  /** Closes every issuer built this run (a Vault token certctl created is revoked); never throws. */
+  async close(): Promise<void> {
+    const built = [...this.issuers.values()];
+    this.issuers.clear();
+    await Promise.all(
+      built.map(async (p) => {
+        const issuer = await p.catch(() => undefined);
+        await issuer?.close?.().catch((err: Error) => this.opts.debug(`closing an issuer: ${err.message}`));
+      }),
+    );
+  }
+
   /** Memo key; for `ca` issuers it names the CA Secret, so a rewrite of that Secret can drop it. */
   private keyOf(r: IssuerResource): string {
     const id = issuerKey(r.kind, r.metadata.namespace, r.metadata.name);
@@ -98,6 +110,19 @@ export class IssuerRegistry {
           userAgent: this.opts.userAgent,
         });
         return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, secretNamespace, services: this.acme });
+      }
+      case 'vault': {
+        const { createVaultIssuer } = await import('./vault/vault-issuer.js');
+        const tokens = this.opts.serviceAccountToken;
+        return createVaultIssuer(resource, spec.vault, {
+          secrets: this.opts.secrets,
+          saveSecret: this.opts.saveSecret,
+          secretNamespace,
+          env: this.opts.env,
+          clock: this.opts.clock,
+          debug: this.opts.debug,
+          ...(tokens ? { serviceAccountToken: (name: string, audiences: string[]) => tokens(secretNamespace, name, audiences) } : {}),
+        });
       }
       default:
         throw new Error(`${resource.kind} ${resource.metadata.name}: not supported yet: spec.${spec.name}`);

@@ -179,11 +179,55 @@ export interface AcmeIssuerSpec {
   solvers: AcmeSolver[];
 }
 
+/** cert-manager's ServiceAccountRef: a ServiceAccount in the issuer's Secret namespace, for bound tokens. */
+export interface ServiceAccountRef {
+  name: string;
+  /** Extra audiences; cert-manager always adds its own defaults. */
+  audiences: string[];
+  pos: SourcePos;
+  path: string;
+}
+
+/**
+ * How certctl logs in to Vault: exactly one method (cert-manager's issuer setup refuses more).
+ * Mount paths are defaulted as cert-manager does; `pos`/`path` locate the method's field.
+ */
+export type VaultAuth = (
+  | { method: 'token'; tokenSecretRef: SecretKeySelector }
+  | { method: 'appRole'; mountPath: string; roleId: string; secretRef: SecretKeySelector }
+  | { method: 'clientCertificate'; mountPath: string; name: string; secretName?: string }
+  | { method: 'kubernetes'; mountPath: string; role: string; secretRef?: SecretKeySelector; serviceAccountRef?: ServiceAccountRef }
+  | { method: 'aws'; mountPath: string; role: string; region?: string; serviceAccountRef?: ServiceAccountRef; iamRoleArn?: string; vaultHeaderValue?: string }
+) & { pos: SourcePos; path: string };
+
+/** `spec.vault`: a Vault or OpenBao PKI mount's sign endpoint and how to reach it. */
+export interface VaultIssuerSpec {
+  /** `https://vault.example.com:8200` (a path prefix is kept, as Vault's client does). */
+  server: string;
+  /** `pki/sign/<role>`, `pki/sign-verbatim[/<role>]`, `pki/issuer/<ref>/sign/<role>`… */
+  path: string;
+  /** Vault Enterprise / OpenBao namespace (`X-Vault-Namespace`). */
+  namespace?: string;
+  /** TLS server name to verify instead of the host of `server`. */
+  serverName?: string;
+  /** PEM text decoded from the base64 `caBundle`. */
+  caBundle?: string;
+  /** Defaults its key to `ca.crt` when used. */
+  caBundleSecretRef?: SecretKeySelector;
+  /** mTLS to Vault: both or neither (keys default to `tls.crt` / `tls.key`). */
+  clientCertSecretRef?: SecretKeySelector;
+  clientKeySecretRef?: SecretKeySelector;
+  auth: VaultAuth;
+  /** Position and path of `spec.vault`. */
+  pos: SourcePos;
+}
+
 export type IssuerConfig =
   | { type: 'selfSigned'; selfSigned: SelfSignedIssuerSpec }
   | { type: 'ca'; ca: CaIssuerSpec }
   | { type: 'acme'; acme: AcmeIssuerSpec }
-  /** vault, venafi: parsed so bundles load; using them is an error. */
+  | { type: 'vault'; vault: VaultIssuerSpec }
+  /** venafi: parsed so bundles load; using it is an error. */
   | { type: 'unsupported'; name: string };
 
 export interface IssuerResource {

@@ -1,37 +1,18 @@
 /**
- * `Issuer.spec` / `ClusterIssuer.spec` (identical): exactly one issuer type. acme, ca and
- * selfSigned are read in full; vault and venafi are checked for typos and marked unsupported so
- * that bundles containing them still load (using them is an error later, naming the issuer).
+ * `Issuer.spec` / `ClusterIssuer.spec` (identical): exactly one issuer type. acme, ca, selfSigned
+ * and vault are read in full; venafi is checked for typos and marked unsupported so that bundles
+ * containing it still load (using it is an error later, naming the issuer).
  */
 import { fail, readMap, readString } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
 import { checkShape, SECRET_REF } from './shape.js';
 import type { Shape } from './shape.js';
 import { readAcmeIssuer } from './validate-acme.js';
+import { readVaultIssuer } from './validate-vault.js';
 import { reqName } from './validate-meta.js';
 import type { CaIssuerSpec, IssuerConfig } from './types.js';
 
 const ISSUER_TYPES = ['acme', 'ca', 'selfSigned', 'vault', 'venafi'] as const;
-
-const SERVICE_ACCOUNT_REF: Shape = { name: null, audiences: null };
-
-const VAULT: Shape = {
-  server: null,
-  path: null,
-  serverName: null,
-  namespace: null,
-  caBundle: null,
-  caBundleSecretRef: SECRET_REF,
-  clientCertSecretRef: SECRET_REF,
-  clientKeySecretRef: SECRET_REF,
-  auth: {
-    tokenSecretRef: SECRET_REF,
-    appRole: { path: null, roleId: null, secretRef: SECRET_REF },
-    clientCertificate: { mountPath: null, secretName: null, name: null },
-    kubernetes: { role: null, mountPath: null, secretRef: SECRET_REF, serviceAccountRef: SERVICE_ACCOUNT_REF },
-    aws: { role: null, mountPath: null, region: null, serviceAccountRef: SERVICE_ACCOUNT_REF, iamRoleArn: null, vaultHeaderValue: null },
-  },
-};
 
 const VENAFI: Shape = {
   zone: null,
@@ -88,8 +69,11 @@ export function readIssuerSpec(specCur: Cur): IssuerConfig | undefined {
     } else if (type === 'selfSigned') {
       const m = readMap(cur, ['crlDistributionPoints']);
       c = m && { type, selfSigned: { crlDistributionPoints: m.strList('crlDistributionPoints') ?? [] } };
+    } else if (type === 'vault') {
+      const vault = readVaultIssuer(cur);
+      c = vault && { type, vault };
     } else {
-      checkShape(cur, type === 'vault' ? VAULT : VENAFI);
+      checkShape(cur, VENAFI);
       c = { type: 'unsupported', name: type };
     }
     config ??= c;

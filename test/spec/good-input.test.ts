@@ -226,12 +226,12 @@ describe('defaults and normalisation', () => {
     assert.deepEqual(solvers[3], { index: 3, path: 'spec.acme.solvers[3]', pos: at(22, 7, FILE) });
   });
 
-  it('marks vault and venafi issuers and other DNS providers unsupported', () => {
+  it('marks venafi issuers and other DNS providers unsupported', () => {
     const vault = issuer('  vault: {server: https://vault, path: pki/sign/x, auth: {tokenSecretRef: {name: t}}}');
     const venafi = issuer('  venafi: {zone: z, cloud: {apiTokenSecretRef: {name: v}}}', 'ClusterIssuer').replace('{name: i}', '{name: v}');
     const akamai = acmeSolver('    - dns01: {akamai: {serviceConsumerDomain: akab.example}}').replace('{name: i}', '{name: j}');
     const m = load(`${vault}---\n${venafi}---\n${akamai}`);
-    assert.deepEqual(m.issuers.get('Issuer/default/i')?.spec, { type: 'unsupported', name: 'vault' });
+    assert.equal(m.issuers.get('Issuer/default/i')?.spec.type, 'vault');
     assert.deepEqual(m.issuers.get('ClusterIssuer//v')?.spec, { type: 'unsupported', name: 'venafi' });
     assert.deepEqual(acmeOf(m.issuers.get('Issuer/default/j')).solvers[0].dns01?.provider, {
       kind: 'unsupported',

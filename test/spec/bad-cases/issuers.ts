@@ -161,6 +161,7 @@ export const ISSUERS_CASES: BadCase[] = [
   {
     name: 'vault and venafi typos', text: issuer('  vault: {server: https://v, path: p, auth: {tokenSecretRf: {name: t}}}') + '---\n' + issuer('  venafi: {zone: z, clod: {}}', 'ClusterIssuer'),
     expected: [
+      'in.yaml:5:45: spec.vault.auth: please supply one of: appRole, kubernetes, tokenSecretRef, clientCertificate, aws',
       'in.yaml:5:46: spec.vault.auth.tokenSecretRf: unknown field "tokenSecretRf" (did you mean "tokenSecretRef"?)',
       'in.yaml:11:21: spec.venafi.clod: unknown field "clod" (did you mean "cloud"?)',
     ],
