@@ -88,11 +88,36 @@ export function encodePrivateKey(key: KeyObject, encoding: KeyEncoding): string 
   return key.export({ format: 'pem', type }) as string;
 }
 
-const PEM_TYPES: Readonly<Record<string, { type: 'pkcs1' | 'sec1' | 'pkcs8'; encoding: KeyEncoding }>> = {
-  'RSA PRIVATE KEY': { type: 'pkcs1', encoding: 'PKCS1' },
-  'EC PRIVATE KEY': { type: 'sec1', encoding: 'PKCS1' },
-  'PRIVATE KEY': { type: 'pkcs8', encoding: 'PKCS8' },
+/**
+ * `secondTag`: the DER tag of the second field of the key's outer SEQUENCE, which tells the three
+ * structures apart (PKCS#1: the modulus INTEGER; SEC1: the key OCTET STRING; PKCS#8: the
+ * AlgorithmIdentifier SEQUENCE). OpenSSL 3.5 (Node 26) parses a PKCS#8 body under a PKCS#1 label
+ * where older versions refused it; cert-manager's Go refuses it, and so do we, on every Node.
+ */
+const PEM_TYPES: Readonly<Record<string, { type: 'pkcs1' | 'sec1' | 'pkcs8'; encoding: KeyEncoding; secondTag: number; keyType?: string }>> = {
+  'RSA PRIVATE KEY': { type: 'pkcs1', encoding: 'PKCS1', secondTag: 0x02, keyType: 'rsa' },
+  'EC PRIVATE KEY': { type: 'sec1', encoding: 'PKCS1', secondTag: 0x04, keyType: 'ec' },
+  'PRIVATE KEY': { type: 'pkcs8', encoding: 'PKCS8', secondTag: 0x30 },
 };
+
+/** The tag of the second element inside a DER SEQUENCE, or undefined when it is not one. */
+function secondElementTag(der: Buffer): number | undefined {
+  const lengthSize = (at: number): number | undefined => {
+    const first = der[at];
+    if (first === undefined) return undefined;
+    return first < 0x80 ? 1 : 1 + (first & 0x7f);
+  };
+  if (der[0] !== 0x30) return undefined;
+  const outer = lengthSize(1);
+  if (outer === undefined) return undefined;
+  const firstAt = 1 + outer;
+  const firstLen = lengthSize(firstAt + 1);
+  if (firstLen === undefined) return undefined;
+  // The first element (a version INTEGER) is short in every key format: its length fits one byte.
+  const len = der[firstAt + 1]!;
+  if (len >= 0x80) return undefined;
+  return der[firstAt + 2 + len];
+}
 
 /**
  * Parses one unencrypted private key PEM (as in a `tls.key`), reporting the encoding its label
@@ -108,12 +133,14 @@ export function parsePrivateKey(pem: string): { key: KeyObject; encoding: KeyEnc
   if (block.type === 'ENCRYPTED PRIVATE KEY') throw new Error('encrypted private keys are not supported');
   const known = PEM_TYPES[block.type];
   if (!known) throw new Error(`PEM block "${block.type}" is not a private key`);
+  if (secondElementTag(block.der) !== known.secondTag) throw new Error(`invalid ${block.type}: the content is not a ${known.type.toUpperCase()} structure`);
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: block.der, format: 'der', type: known.type });
   } catch (err) {
     throw new Error(`invalid ${block.type}: ${(err as Error).message}`);
   }
+  if (known.keyType && key.asymmetricKeyType !== known.keyType) throw new Error(`invalid ${block.type}: it holds a ${key.asymmetricKeyType ?? 'unknown'} key`);
   describeKey(key);
   return { key, encoding: known.encoding };
 }

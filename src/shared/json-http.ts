@@ -5,6 +5,7 @@
  * this file only moves bytes, so that no vendor SDK has to be loaded for a handful of calls.
  */
 import { request as httpRequest } from 'node:http';
+import { errorText } from './error-text.js';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -93,7 +94,7 @@ export function sendJson(req: JsonHttpRequest): Promise<JsonHttpResponse> {
         const text = Buffer.concat(chunks).toString('utf8');
         finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text, json: parse(text) });
       });
-      res.on('error', (e: NodeJS.ErrnoException) => finish(new HttpTransportError(e.message, e.code ?? 'ECONNRESET')));
+      res.on('error', (e: NodeJS.ErrnoException) => finish(new HttpTransportError(errorText(e), e.code ?? 'ECONNRESET')));
     });
     const timer = setTimeout(() => {
       r.destroy();
@@ -104,7 +105,7 @@ export function sendJson(req: JsonHttpRequest): Promise<JsonHttpResponse> {
       finish(req.signal?.reason instanceof Error ? req.signal.reason : new Error('aborted'));
     };
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    r.on('error', (e: NodeJS.ErrnoException) => finish(new HttpTransportError(e.message, e.code ?? 'ECONNRESET')));
+    r.on('error', (e: NodeJS.ErrnoException) => finish(new HttpTransportError(errorText(e), e.code ?? 'ECONNRESET')));
     r.end(body);
   });
 }

@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,8 +44,14 @@ describe('kill -9 at random moments', () => {
       assert.equal(next.code, 0, next.stderr);
       assertStoreSound(out, root, CERTS);
       for (const secret of ['root-ca', ...LEAVES.map((l) => `${l}-tls`)]) {
-        const versions = readdirSync(join(out, 'faults', secret)).filter((e) => e.startsWith('..2'));
-        assert.equal(versions.length, 1, `${secret}: one version left after the repairing run, got ${versions.join(', ')}`);
+        // Older versions are gone. A version newer than ..data (the kill came between writing it
+        // and the swap) may stay up to 10 minutes: the store never removes a young newer version,
+        // which could be a lock-ignoring writer's work in progress (FileStore.pruneVersions).
+        const dir = join(out, 'faults', secret);
+        const current = readlinkSync(join(dir, '..data'));
+        const versions = readdirSync(dir).filter((e) => e.startsWith('..2'));
+        assert.deepEqual(versions.filter((v) => v < current), [], `${secret}: versions older than ${current} left after the repairing run`);
+        assert.ok(versions.filter((v) => v > current).length <= 1, `${secret}: ${versions.join(', ')}`);
       }
     }
   });

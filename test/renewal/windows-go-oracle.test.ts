@@ -33,6 +33,16 @@ const oracle = JSON.parse(readFileSync(new URL('./data/windows-go-oracle.json', 
 };
 
 const DAY = 24 * 3600 * 1000;
+
+/**
+ * Zones whose rules changed in IANA tzdata after the oracle's (Debian tzdata 2025b, ICU 2025c):
+ * tzdata 2026 keeps Morocco on +00 all year from 2026, where 2025 data had it at +01 outside
+ * Ramadan. Wall-clock schedules there legitimately differ by an hour when this Node's ICU data is
+ * newer (Node 26: ICU tz 2026e). Cases in these zones are compared only when the data matches.
+ */
+const ORACLE_TZ = '2025c';
+const CHANGED_SINCE_ORACLE = process.versions.tz === ORACLE_TZ ? new Set<string>() : new Set(['Africa/Casablanca', 'Africa/El_Aaiun']);
+const zoneChanged = (zones: (string | undefined)[]): boolean => zones.some((z) => z !== undefined && CHANGED_SINCE_ORACLE.has(z));
 const goTime = (ms: number): string => (ms === GO_ZERO_TIME_MS ? '0001-01-01T00:00:00Z' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const ms = (text: string): number => {
   const d = parseGoDuration(text);
@@ -58,6 +68,7 @@ for (const [name, cases] of byGroup(oracle.next)) {
   test(`cron parse and Next as Go: ${name} (${cases.length} cases)`, () => {
     const wrong: unknown[] = [];
     for (const c of cases) {
+      if (zoneChanged([c.timezone])) continue;
       const parsed = parseWindowCron(c.cron, c.timezone);
       let got: { error?: string; times?: string[] };
       if (!parsed.ok) {
@@ -130,6 +141,7 @@ for (const [name, cases] of byGroup(oracle.renewal)) {
     const wrong: unknown[] = [];
     let deviations = 0;
     for (const c of cases) {
+      if (zoneChanged((c.renewal?.windows ?? []).map((w) => w.timezone))) continue;
       const got = certctlRenewal(c);
       const at = 'at' in got ? goTime(got.at.getTime()) : undefined;
       const failed = got.kind === 'noWindow' || got.kind === 'invalid' || got.kind === 'unsupported policy';

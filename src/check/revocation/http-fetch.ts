@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { errorText } from '../../shared/error-text.js';
 
 /** A bounded HTTP exchange for revocation data. */
 export interface FetchOptions {
@@ -54,7 +55,7 @@ export function fetchBytes(url: string, opts: FetchOptions): Promise<Buffer> {
       res.on('error', (err) => reject(new Error(`${url}: ${err.message}`)));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs / 1000} s`)));
-    req.on('error', (err: NodeJS.ErrnoException) => reject(new Error(`${url}: ${err.code && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message}`)));
+    req.on('error', (err: NodeJS.ErrnoException) => reject(new Error(`${url}: ${err.code && !errorText(err).includes(err.code) ? `${errorText(err)} (${err.code})` : errorText(err)}`)));
     req.end(opts.body);
   });
 }

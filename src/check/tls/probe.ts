@@ -8,6 +8,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { startTls, type StartTlsProtocol } from '../starttls/index.js';
 import { capturingStream } from './capture-stream.js';
 import { servedCertificates } from './served-chain.js';
+import { errorText } from '../../shared/error-text.js';
 
 /** What to connect to and how. */
 export interface ProbeOptions {
@@ -186,5 +187,5 @@ function describeTlsError(err: NodeJS.ErrnoException): string {
   const reason = (err as { reason?: string }).reason;
   if (reason) return reason;
   if (err.code === 'ECONNRESET') return 'the server closed the connection (ECONNRESET)';
-  return err.code && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message;
+  return err.code && !errorText(err).includes(err.code) ? `${errorText(err)} (${err.code})` : errorText(err);
 }

@@ -11,6 +11,7 @@ import type { AgentOptions } from 'node:https';
 import { posix } from 'node:path';
 import { sleep } from '../../shared/sleep.js';
 import { VaultApiError, VaultTransportError, vaultHint } from './errors.js';
+import { errorText } from '../../shared/error-text.js';
 
 /** Vault's JSON envelope (the parts certctl reads). */
 export interface VaultResponse {
@@ -175,7 +176,7 @@ function describeNetworkError(err: Error): Error {
     return new Error(`TLS: the server refused the connection (${what}): it wants a client certificate it trusts (set spec.vault.clientCertSecretRef and clientKeySecretRef)`);
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(code)) {
-    return new Error(`TLS: ${err.message} (set spec.vault.caBundle or caBundleSecretRef to the CA that signed Vault's certificate, or serverName)`);
+    return new Error(`TLS: ${errorText(err)} (set spec.vault.caBundle or caBundleSecretRef to the CA that signed Vault's certificate, or serverName)`);
   }
   if (code.startsWith('ERR_SSL_')) return new Error(`TLS: ${code.replace(/^ERR_SSL_/, '').toLowerCase().replace(/_/g, ' ')}`);
   return err;

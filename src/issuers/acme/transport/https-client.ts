@@ -7,6 +7,7 @@ import { Agent, request } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { createSecureContext } from 'node:tls';
 import { AcmeTransportError } from '../problem.js';
+import { errorText } from '../../../shared/error-text.js';
 
 /** Options of {@link HttpsClient}. */
 export interface HttpsClientOptions {
@@ -144,5 +145,5 @@ function transportError(err: NodeJS.ErrnoException, what: string, reusedSocket: 
     hint = ' (the server closed the connection)';
   }
   const stale = reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE' || err.message === 'socket hang up');
-  return new AcmeTransportError(`cannot reach the ACME server: ${what}: ${code ? `${code}: ` : ''}${err.message}${hint}`, { cause: err, code, staleConnection: stale });
+  return new AcmeTransportError(`cannot reach the ACME server: ${what}: ${code ? `${code}: ` : ''}${errorText(err)}${hint}`, { cause: err, code, staleConnection: stale });
 }
