@@ -10,8 +10,7 @@
  * - `AZURE_AUTHORITY_HOST` (azidentity, set by AKS workload identity): the Azure AD host, used
  *   when the manifest does not name `environment` (an explicit cloud wins, as in azidentity).
  */
-import { isIP } from 'node:net';
-import { jsonOf, NetworkError, send } from '../rest/http.js';
+import { insecureEndpoint, jsonOf, NetworkError, send } from '../rest/http.js';
 import type { AzureDnsConfig, AzureEnvironment } from './config.js';
 
 /** The endpoints of one cloud. */
@@ -35,20 +34,6 @@ const BUILT_IN: Record<AzureEnvironment, Omit<AzureCloud, 'source'>> = {
   AzureUSGovernmentCloud: { name: 'AzureUSGovernment', resourceManager: 'https://management.usgovcloudapi.net', audience: 'https://management.core.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us/' },
   AzureGermanCloud: { name: 'AzureGermanCloud', resourceManager: 'https://management.microsoftazure.de', audience: 'https://management.core.cloudapi.de/', authorityHost: 'https://login.microsoftonline.de/' },
 };
-
-/** Why `value` cannot be an endpoint tokens are sent to: https, or http only to a loopback address. */
-export function insecureEndpoint(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${JSON.stringify(value)} is not a URL`;
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return undefined;
-  return `${value} must be an https:// URL (http:// only for a loopback address)`;
-}
 
 const withSlash = (s: string): string => (s.endsWith('/') ? s : `${s}/`);
 

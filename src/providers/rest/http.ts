@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** One request. */
 export interface HttpRequest {
@@ -125,4 +126,18 @@ export function extraCaFromEnv(env: Record<string, string | undefined>): string 
   } catch {
     return undefined;
   }
+}
+
+/** Why `value` cannot be an endpoint credentials or tokens are sent to: https, or plain http only to a loopback address (tests, local proxies). */
+export function insecureEndpoint(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${JSON.stringify(value)} is not a URL`;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return undefined;
+  return `${value} must be an https:// URL (http:// only for a loopback address)`;
 }
