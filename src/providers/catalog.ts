@@ -6,11 +6,12 @@
 import type { ProviderDescriptor } from './provider.js';
 import { alidns } from './alidns/descriptor.js';
 import { azureDNS } from './azuredns/descriptor.js';
+import { cloudDNS } from './clouddns/descriptor.js';
 import { exec } from './exec/descriptor.js';
 import { rfc2136 } from './rfc2136/descriptor.js';
 import { route53 } from './route53/descriptor.js';
 
-export const PROVIDERS: readonly ProviderDescriptor[] = [rfc2136, route53, exec, alidns, azureDNS];
+export const PROVIDERS: readonly ProviderDescriptor[] = [rfc2136, route53, exec, alidns, azureDNS, cloudDNS];
 
 /** The provider a `dns01.<key>` block selects. */
 export function providerForDns01Key(key: string): ProviderDescriptor | undefined {

@@ -16,7 +16,6 @@ import type { AcmeSolver, Dns01Provider } from './types.js';
 const NOT_IMPLEMENTED: Record<string, Shape> = {
   acmeDNS: { host: null, accountSecretRef: SECRET_REF },
   akamai: { serviceConsumerDomain: null, clientTokenSecretRef: SECRET_REF, clientSecretSecretRef: SECRET_REF, accessTokenSecretRef: SECRET_REF },
-  cloudDNS: { serviceAccountSecretRef: SECRET_REF, project: null, hostedZoneName: null },
   cloudflare: { email: null, apiKeySecretRef: SECRET_REF, apiTokenSecretRef: SECRET_REF },
   digitalocean: { tokenSecretRef: SECRET_REF },
 };
