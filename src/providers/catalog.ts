@@ -4,6 +4,7 @@
  * (docs/adding-a-dns-provider.md).
  */
 import type { ProviderDescriptor } from './provider.js';
+import { akamai } from './akamai/descriptor.js';
 import { alidns } from './alidns/descriptor.js';
 import { azureDNS } from './azuredns/descriptor.js';
 import { cloudDNS } from './clouddns/descriptor.js';
@@ -11,7 +12,7 @@ import { exec } from './exec/descriptor.js';
 import { rfc2136 } from './rfc2136/descriptor.js';
 import { route53 } from './route53/descriptor.js';
 
-export const PROVIDERS: readonly ProviderDescriptor[] = [rfc2136, route53, exec, alidns, azureDNS, cloudDNS];
+export const PROVIDERS: readonly ProviderDescriptor[] = [rfc2136, route53, exec, alidns, azureDNS, cloudDNS, akamai];
 
 /** The provider a `dns01.<key>` block selects. */
 export function providerForDns01Key(key: string): ProviderDescriptor | undefined {

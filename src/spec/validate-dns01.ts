@@ -15,7 +15,6 @@ import type { AcmeSolver, Dns01Provider } from './types.js';
 /** cert-manager's built-in providers that certctl does not implement yet, with their fields. */
 const NOT_IMPLEMENTED: Record<string, Shape> = {
   acmeDNS: { host: null, accountSecretRef: SECRET_REF },
-  akamai: { serviceConsumerDomain: null, clientTokenSecretRef: SECRET_REF, clientSecretSecretRef: SECRET_REF, accessTokenSecretRef: SECRET_REF },
   cloudflare: { email: null, apiKeySecretRef: SECRET_REF, apiTokenSecretRef: SECRET_REF },
   digitalocean: { tokenSecretRef: SECRET_REF },
 };
