@@ -34,6 +34,7 @@ export interface AkamaiTuning extends RetryTuning {
   casAttempts: number;
 }
 
+/** Retries for up to 60 s per call, 8 rounds against concurrent writers. */
 export const DEFAULT_TUNING: AkamaiTuning = { ...DEFAULT_RETRY, casAttempts: 8 };
 
 /** Knobs for tests; users get the defaults. */

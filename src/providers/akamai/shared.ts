@@ -19,6 +19,7 @@ export interface AkamaiShared {
 /** Akamai's APIs throttle per API client; 5 requests per second keeps well below. */
 const REQUESTS_PER_SECOND = 5;
 
+/** Fresh state for one run. */
 export function createAkamaiShared(): AkamaiShared {
   return { credentials: new Map(), zones: new Map(), pacers: new Map(), locks: new KeyedLock() };
 }

@@ -83,11 +83,6 @@ export class AzureDnsApi {
     this.shape = SHAPE[o.zoneType];
   }
 
-  /** The ARM permission prefix, for messages (`Microsoft.Network/dnszones`). */
-  get permission(): string {
-    return this.shape.permission;
-  }
-
   /** Zones.Get: true when the zone exists in the resource group, false on 404. */
   async zoneExists(zone: string, signal?: AbortSignal): Promise<boolean> {
     const res = await this.call('Zones.Get', zone, `zone ${zone}`, 'GET', this.zonePath(zone), undefined, {}, ZONE_ABSENT, signal);

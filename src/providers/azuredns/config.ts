@@ -11,8 +11,10 @@ import { optSecretRef } from '../../spec/validate-meta.js';
 import type { SecretKeySelector } from '../../spec/types.js';
 import type { ParseInput } from '../provider.js';
 
+/** The clouds cert-manager's schema allows in `environment`. */
 export const AZURE_ENVIRONMENTS = ['AzurePublicCloud', 'AzureChinaCloud', 'AzureGermanCloud', 'AzureUSGovernmentCloud'] as const;
 export type AzureEnvironment = (typeof AZURE_ENVIRONMENTS)[number];
+/** `zoneType`: public DNS zones or Private DNS zones. */
 export const AZURE_ZONE_TYPES = ['AzurePublicZone', 'AzurePrivateZone'] as const;
 export type AzureZoneType = (typeof AZURE_ZONE_TYPES)[number];
 

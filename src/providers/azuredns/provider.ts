@@ -37,6 +37,7 @@ export interface AzureDnsTuning extends RetryTuning {
   casAttempts: number;
 }
 
+/** Retries for up to 60 s per call, 8 read-modify-write rounds. */
 export const DEFAULT_TUNING: AzureDnsTuning = { ...DEFAULT_RETRY, casAttempts: 8 };
 
 /** Knobs for tests; users get the defaults. */

@@ -23,6 +23,7 @@ export interface AzureDnsShared {
 /** Resource Manager throttles per subscription and principal; 10 requests per second stays well inside its buckets. */
 const REQUESTS_PER_SECOND = 10;
 
+/** Fresh state for one run. */
 export function createAzureDnsShared(): AzureDnsShared {
   return { clouds: new Map(), credentials: new Map(), zones: new Map(), pacers: new Map(), locks: new KeyedLock() };
 }

@@ -16,6 +16,7 @@ import { RetryableError, retryAfterMs, withRetries } from '../rest/retry.js';
 import type { RetryTuning } from '../rest/retry.js';
 import type { TokenSource } from '../rest/token.js';
 
+/** Cloud DNS API v1, as googleapis calls it. */
 export const DEFAULT_BASE = 'https://dns.googleapis.com/dns/v1/';
 
 /** A managed zone as managedZones.list returns it. */

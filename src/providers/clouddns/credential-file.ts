@@ -8,6 +8,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { insecureEndpoint } from '../rest/http.js';
 
+/** Google's OAuth 2.0 token endpoint, when a credential file names none. */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
 /** Where an external account's subject token comes from, and how to read it. */

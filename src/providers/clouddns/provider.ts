@@ -40,6 +40,7 @@ export interface CloudDnsTuning extends RetryTuning {
   doneTimeoutMs: number;
 }
 
+/** Retries for up to 60 s per call; changes polled for at most 3 minutes. */
 export const DEFAULT_TUNING: CloudDnsTuning = { ...DEFAULT_RETRY, casAttempts: 8, pollFirstMs: 1000, pollMaxMs: 5000, doneTimeoutMs: 180_000 };
 
 /** Knobs for tests; users get the defaults. */

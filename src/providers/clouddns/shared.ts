@@ -21,6 +21,7 @@ export interface CloudDnsShared {
 /** Cloud DNS allows a few thousand requests per minute per project; 10 per second leaves room for other users of the project. */
 const REQUESTS_PER_SECOND = 10;
 
+/** Fresh state for one run. */
 export function createCloudDnsShared(): CloudDnsShared {
   return { credentials: new Map(), zones: new Map(), pacers: new Map(), locks: new KeyedLock() };
 }
