@@ -7,6 +7,7 @@
  * endpoint (GCE/GKE). Every token handed out is remembered with its principal and scopes.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { verifySigV4 } from './aws-wire.js';
 import { verifyJwt } from './jwt.js';
 
 export const DNS_SCOPE = 'https://www.googleapis.com/auth/ndev.clouddns.readwrite';
@@ -22,13 +23,19 @@ export interface FakeServiceAccount {
   tokenCreators: string[];
 }
 
-/** A workload identity pool provider trusting one OIDC issuer. */
-export interface FakePoolProvider {
-  /** `//iam.googleapis.com/projects/…/providers/…` */
-  audience: string;
-  issuer: string;
-  publicKeyPem: string;
-}
+/** A workload identity pool provider trusting one OIDC issuer, or AWS accounts (signed GetCallerIdentity requests). */
+export type FakePoolProvider =
+  | {
+      /** `//iam.googleapis.com/projects/…/providers/…` */
+      audience: string;
+      issuer: string;
+      publicKeyPem: string;
+    }
+  | {
+      audience: string;
+      /** AWS access keys the fake "AWS STS" knows: access key ID → secret and the caller's ARN. */
+      aws: Record<string, { secret: string; arn: string }>;
+    };
 
 /** A token handed out. */
 export interface FakeGoogleToken {
@@ -146,18 +153,53 @@ export class FakeGoogleIdentity {
     if (form.get('requested_token_type') !== 'urn:ietf:params:oauth:token-type:access_token') return oauthError(400, 'invalid_request', 'Invalid value for "requested_token_type".');
     const pool = this.pools.find((p) => p.audience === form.get('audience'));
     if (!pool) return oauthError(400, 'invalid_target', 'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.');
-    if (form.get('subject_token_type') !== 'urn:ietf:params:oauth:token-type:jwt' && form.get('subject_token_type') !== 'urn:ietf:params:oauth:token-type:id_token') return oauthError(400, 'invalid_request', 'Invalid value for "subject_token_type".');
-    const v = verifyJwt(form.get('subject_token') ?? '', pool.publicKeyPem);
-    if (!v.ok) return oauthError(400, 'invalid_grant', `ID Token issued at ${Math.floor(Date.now() / 1000)} is stale to sign-in (${v.reason}).`);
-    const expectedAud = `https:${pool.audience}`;
-    const aud = Array.isArray(v.claims.aud) ? v.claims.aud : [v.claims.aud];
-    if (v.claims.iss !== pool.issuer) return oauthError(400, 'invalid_grant', `The issuer in ID Token ${String(v.claims.iss)} does not match the expected ones: ${pool.issuer}.`);
-    if (!aud.includes(expectedAud)) return oauthError(400, 'invalid_grant', `The audience in ID Token [${aud.join(', ')}] does not match the expected audience ${expectedAud}.`);
+    const subject = 'aws' in pool ? this.awsSubject(pool, form) : this.oidcSubject(pool, form);
+    if ('error' in subject) return subject.error;
     call.ok = true;
-    call.principal = `principal://iam.googleapis.com/${pool.audience.replace(/^\/\/iam\.googleapis\.com\//, '').replace(/\/providers\/[^/]+$/, '')}/subject/${String(v.claims.sub)}`;
+    call.principal = `principal://iam.googleapis.com/${pool.audience.replace(/^\/\/iam\.googleapis\.com\//, '').replace(/\/providers\/[^/]+$/, '')}/subject/${subject.sub}`;
     const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
     const t = this.issue({ principal: call.principal, scopes, via: 'sts' });
     return { status: 200, json: { access_token: t.token, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: t.expiresIn } };
+  }
+
+  /** An OIDC subject token: signature, issuer and audience (`https:` + the provider's name) verified. */
+  private oidcSubject(pool: Extract<FakePoolProvider, { issuer: string }>, form: URLSearchParams): { sub: string } | { error: Answer } {
+    if (form.get('subject_token_type') !== 'urn:ietf:params:oauth:token-type:jwt' && form.get('subject_token_type') !== 'urn:ietf:params:oauth:token-type:id_token') return { error: oauthError(400, 'invalid_request', 'Invalid value for "subject_token_type".') };
+    const v = verifyJwt(form.get('subject_token') ?? '', pool.publicKeyPem);
+    if (!v.ok) return { error: oauthError(400, 'invalid_grant', `ID Token issued at ${Math.floor(Date.now() / 1000)} is stale to sign-in (${v.reason}).`) };
+    const expectedAud = `https:${pool.audience}`;
+    const aud = Array.isArray(v.claims.aud) ? v.claims.aud : [v.claims.aud];
+    if (v.claims.iss !== pool.issuer) return { error: oauthError(400, 'invalid_grant', `The issuer in ID Token ${String(v.claims.iss)} does not match the expected ones: ${pool.issuer}.`) };
+    if (!aud.includes(expectedAud)) return { error: oauthError(400, 'invalid_grant', `The audience in ID Token [${aud.join(', ')}] does not match the expected audience ${expectedAud}.`) };
+    return { sub: String(v.claims.sub) };
+  }
+
+  /**
+   * An AWS subject token: the URL-encoded JSON of a GetCallerIdentity request, whose SigV4
+   * signature is checked (aws-wire.ts, as AWS STS would when Google replays it), bound to this
+   * provider by x-goog-cloud-target-resource.
+   */
+  private awsSubject(pool: Extract<FakePoolProvider, { aws: unknown }>, form: URLSearchParams): { sub: string } | { error: Answer } {
+    const bad = (d: string) => ({ error: oauthError(400, 'invalid_grant', d) });
+    if (form.get('subject_token_type') !== 'urn:ietf:params:aws:token-type:aws4_request') return { error: oauthError(400, 'invalid_request', 'Invalid value for "subject_token_type".') };
+    let req: { url?: string; method?: string; headers?: { key: string; value: string }[] };
+    try {
+      req = JSON.parse(decodeURIComponent(form.get('subject_token') ?? ''));
+    } catch {
+      return bad('The subject token is not a URL-encoded serialized AWS request.');
+    }
+    const url = new URL(req.url ?? 'invalid:');
+    if (req.method !== 'POST' || !/^sts\.[a-z0-9-]+\.amazonaws\.com$/.test(url.hostname) || url.searchParams.get('Action') !== 'GetCallerIdentity') return bad('The subject token is not a GetCallerIdentity request to AWS STS.');
+    const headers = Object.fromEntries((req.headers ?? []).map((h) => [h.key.toLowerCase(), h.value]));
+    if (headers['x-goog-cloud-target-resource'] !== pool.audience) return bad('The x-goog-cloud-target-resource header does not match the audience.');
+    if (headers.host !== url.host) return bad('The host header does not match the URL.');
+    try {
+      verifySigV4({ method: 'POST', url: `${url.pathname}${url.search}`, headers, body: Buffer.alloc(0) }, (akid) => pool.aws[akid]?.secret);
+    } catch (err) {
+      return bad(`AWS STS rejected the signed GetCallerIdentity request: ${(err as Error).message}`);
+    }
+    const akid = /Credential=([^/]+)\//.exec(headers.authorization ?? '')?.[1] ?? '';
+    return { sub: pool.aws[akid].arn };
   }
 
   /** The principal behind a bearer header, if the token is known and alive. */

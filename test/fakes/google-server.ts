@@ -70,6 +70,8 @@ export interface FakeGoogle {
   failNext(method: FakeDnsMethod, o: { status: number; reason: string; message?: string; times?: number; retryAfter?: string }): void;
   /** Runs before a change is applied (lets a "concurrent writer" act between read and write). */
   beforeChange?: (zone: string) => void | Promise<void>;
+  /** When set, `/latest/…` answers as an EC2 instance metadata service (IMDSv2 token required), for AWS-sourced federation. */
+  awsImds?: { availabilityZone: string; role: string; keys: { AccessKeyId: string; SecretAccessKey: string; Token?: string } };
   /** Logical TXT values at `fqdn`. */
   txt(fqdn: string): string[];
   rrset(fqdn: string): FakeRRSet | undefined;
@@ -272,12 +274,30 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     const gen = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(u.pathname);
     if (req.method === 'POST' && gen) return reply(identity.generateAccessToken(decodeURIComponent(gen[1]), req.headers.authorization, body));
     if (req.method === 'GET' && u.pathname === '/computeMetadata/v1/instance/service-accounts/default/token') return reply(identity.metadataToken(req.headers, u.searchParams));
+    if (u.pathname.startsWith('/latest/')) return reply(awsImds(req, u));
     try {
       reply({ status: 200, json: await dnsApi(req, u, body) });
     } catch (err) {
       if (!(err instanceof GoogleFailure)) return reply({ status: 500, json: { error: { code: 500, message: (err as Error).message, errors: [{ reason: 'backendError' }] } } });
       reply({ status: err.status, json: { error: { code: err.status, message: err.message, errors: [{ message: err.message, domain: 'global', reason: err.reason }] } }, headers: err.headers });
     }
+  }
+
+  const imdsTokens = new Set<string>();
+  function awsImds(req: IncomingMessage, u: URL): { status: number; json?: unknown; text?: string } {
+    const md = fake.awsImds;
+    if (!md) return { status: 404, text: 'Not Found' };
+    if (req.method === 'PUT' && u.pathname === '/latest/api/token') {
+      if (!req.headers['x-aws-ec2-metadata-token-ttl-seconds']) return { status: 400, text: 'Missing x-aws-ec2-metadata-token-ttl-seconds' };
+      const t = `AQAE${Math.random().toString(36).slice(2)}`;
+      imdsTokens.add(t);
+      return { status: 200, text: t };
+    }
+    if (!imdsTokens.has(String(req.headers['x-aws-ec2-metadata-token'] ?? ''))) return { status: 401, text: 'Unauthorized' };
+    if (u.pathname === '/latest/meta-data/placement/availability-zone') return { status: 200, text: md.availabilityZone };
+    if (u.pathname === '/latest/meta-data/iam/security-credentials' || u.pathname === '/latest/meta-data/iam/security-credentials/') return { status: 200, text: md.role };
+    if (u.pathname === `/latest/meta-data/iam/security-credentials/${md.role}`) return { status: 200, json: { Code: 'Success', Type: 'AWS-HMAC', ...md.keys, Expiration: new Date(Date.now() + 3600_000).toISOString() } };
+    return { status: 404, text: 'Not Found' };
   }
 
   const server = createServer((req, res) => void route(req, res));

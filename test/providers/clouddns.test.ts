@@ -110,7 +110,8 @@ describe('clouddns config', () => {
       assert.equal(credentialProblem(JSON.stringify(broken)), '"private_key" of the service account key is not a PEM private key (was the JSON edited or truncated?)');
       assert.equal(credentialProblem(JSON.stringify({ ...JSON.parse(g.keyJson()), client_email: undefined })), 'the service account key has no "client_email"');
       assert.equal(credentialProblem(JSON.stringify({ ...JSON.parse(g.keyJson()), token_uri: 'http://oauth2.example/token' })), 'token_uri: http://oauth2.example/token must be an https:// URL (http:// only for a loopback address)');
-      assert.match(credentialProblem(JSON.stringify({ type: 'external_account', audience: 'a', subject_token_type: 't', token_url: 'https://sts.googleapis.com/v1/token', credential_source: { environment_id: 'aws1' } }))!, /AWS-sourced workload identity federation .* is not supported/);
+      assert.equal(credentialProblem(JSON.stringify({ type: 'external_account', audience: 'a', subject_token_type: 't', token_url: 'https://sts.googleapis.com/v1/token', credential_source: { environment_id: 'aws2' } })), 'credential_source.environment_id "aws2" is not supported (only aws1)');
+      assert.equal(credentialProblem(JSON.stringify({ type: 'external_account', audience: 'a', subject_token_type: 't', token_url: 'https://sts.googleapis.com/v1/token', credential_source: { executable: { command: 'x' } } })), 'executable-sourced credentials (credential_source.executable) are not supported; use a file- or URL-sourced credential config');
       const d = providerNamed('clouddns')!;
       const c = keyed();
       assert.deepEqual(await d.checkSecrets!(c, async () => '{}'), [{ ref: c.serviceAccountSecretRef, message: 'credential type "" is not one certctl reads (service_account, authorized_user, external_account, impersonated_service_account)' }]);
@@ -356,6 +357,44 @@ describe('clouddns provider', () => {
       await writeFile(file, JSON.stringify({ ...impersonated, service_account_impersonation_url: `${g.url}/v1/projects/-/serviceAccounts/${other.email}:generateAccessToken` }));
       const denied = await createCloudDnsProvider(config(), contextWith({}, { ...g.env, ...noAmbient(dir), GOOGLE_APPLICATION_CREDENTIALS: file }), FAST);
       await assert.rejects(denied.present(rec('_acme-challenge.creds.example.test.', 'c')), line(/generateAccessToken: HTTP 403: PERMISSION_DENIED: Permission 'iam\.serviceAccounts\.getAccessToken' denied .* \(the federated principal needs roles\/iam\.workloadIdentityUser .*\)$/));
+    });
+
+    it('workload identity federation from AWS: a SigV4-signed GetCallerIdentity, keys from the environment or IMDSv2', async () => {
+      const audience = '//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/aws/providers/ec2';
+      const envKeys = { AccessKeyId: 'AKIAFEDERATEDEXAMPLE', SecretAccessKey: 'aws/secret/used/only/for/signing/0000000', Token: undefined };
+      const roleKeys = { AccessKeyId: 'ASIAINSTANCEROLEEXAMP', SecretAccessKey: 'instance/role/secret/000000000000000000', Token: 'IQoJb3JpZ2luX2VjEXAMPLE' };
+      g.identity.pools.push({ audience, aws: { [envKeys.AccessKeyId]: { secret: envKeys.SecretAccessKey, arn: 'arn:aws:iam::123456789012:user/dns' }, [roleKeys.AccessKeyId]: { secret: roleKeys.SecretAccessKey, arn: 'arn:aws:sts::123456789012:assumed-role/ec2-dns/i-0abc' } } });
+      const file = join(dir, 'aws.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          type: 'external_account',
+          audience,
+          subject_token_type: 'urn:ietf:params:aws:token-type:aws4_request',
+          token_url: `${g.url}/v1/token`,
+          credential_source: {
+            environment_id: 'aws1',
+            region_url: `${g.url}/latest/meta-data/placement/availability-zone`,
+            url: `${g.url}/latest/meta-data/iam/security-credentials`,
+            regional_cred_verification_url: 'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
+            imdsv2_session_token_url: `${g.url}/latest/api/token`,
+          },
+        }),
+      );
+      const fromEnv = await presentWith(config(), { ...noAmbient(dir), GOOGLE_APPLICATION_CREDENTIALS: file, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: envKeys.AccessKeyId, AWS_SECRET_ACCESS_KEY: envKeys.SecretAccessKey });
+      assert.deepEqual(fromEnv.tokens, [['sts', true]]);
+      assert.deepEqual(fromEnv.principals, ['principal://iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/aws/subject/arn:aws:iam::123456789012:user/dns']);
+      assert.match(fromEnv.p.credentialSource, /subject token from AWS \(signed GetCallerIdentity\)/);
+      g.awsImds = { availabilityZone: 'us-east-2b', role: 'ec2-dns', keys: roleKeys };
+      try {
+        const fromImds = await presentWith(config(), { ...noAmbient(dir), GOOGLE_APPLICATION_CREDENTIALS: file });
+        assert.deepEqual(fromImds.principals, ['principal://iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/aws/subject/arn:aws:sts::123456789012:assumed-role/ec2-dns/i-0abc']);
+        // A wrong secret makes a signature AWS would refuse.
+        const bad = await createCloudDnsProvider(config(), contextWith({}, { ...g.env, ...noAmbient(dir), GOOGLE_APPLICATION_CREDENTIALS: file, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: envKeys.AccessKeyId, AWS_SECRET_ACCESS_KEY: 'not-the-secret' }), FAST);
+        await assert.rejects(bad.present(rec('_acme-challenge.creds.example.test.', 'c')), line(/STS token exchange at 127\.0\.0\.1:\d+: HTTP 400: invalid_grant: AWS STS rejected the signed GetCallerIdentity request: The request signature we calculated does not match/, 'not-the-secret'));
+      } finally {
+        g.awsImds = undefined;
+      }
     });
 
     it('impersonated_service_account (gcloud auth application-default login --impersonate-service-account)', async () => {

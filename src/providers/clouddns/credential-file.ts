@@ -1,12 +1,13 @@
 /**
  * Google credential JSON files, as Application Default Credentials read them: a service account
  * key (`service_account`), gcloud's user credentials (`authorized_user`), a workload identity
- * federation config (`external_account`, subject token from a file or a URL), and
+ * federation config (`external_account`, subject token from a file, a URL or AWS), and
  * `impersonated_service_account`. Parsed and checked up front, so a broken key is reported before
  * anything is ordered, with the field that is wrong and never a secret.
  */
 import { createPrivateKey } from 'node:crypto';
 import { insecureEndpoint } from '../rest/http.js';
+import type { AwsSubjectSource } from './aws-subject.js';
 
 /** Google's OAuth 2.0 token endpoint, when a credential file names none. */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -14,7 +15,8 @@ export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 /** Where an external account's subject token comes from, and how to read it. */
 export type SubjectTokenSource =
   | { kind: 'file'; file: string; format: SubjectTokenFormat }
-  | { kind: 'url'; url: string; headers: Record<string, string>; format: SubjectTokenFormat };
+  | { kind: 'url'; url: string; headers: Record<string, string>; format: SubjectTokenFormat }
+  | AwsSubjectSource;
 
 /** `text` (the whole answer) or `json` with the field holding the token. */
 export type SubjectTokenFormat = { type: 'text' } | { type: 'json'; field: string };
@@ -74,12 +76,20 @@ function format(o: Json | undefined, where: string): SubjectTokenFormat {
 function subjectSource(o: Json, where: string): SubjectTokenSource {
   const cs = o.credential_source as Json | undefined;
   if (!cs || typeof cs !== 'object') throw new Error(`${where}: external_account has no "credential_source"`);
+  // An AWS config also has `url` (the instance metadata): environment_id decides first.
+  const envId = str(cs, 'environment_id');
+  if (envId === 'aws1') {
+    const verificationUrl = need(cs, 'regional_cred_verification_url', where, 'the AWS credential_source');
+    // Google's STS replays the signed request against this URL, which must be AWS STS over https.
+    endpoint(verificationUrl.replace('{region}', 'us-east-1'), 'credential_source.regional_cred_verification_url', where);
+    return { kind: 'aws', verificationUrl, regionUrl: str(cs, 'region_url'), credentialsUrl: str(cs, 'url'), imdsv2Url: str(cs, 'imdsv2_session_token_url') };
+  }
+  if (envId) throw new Error(`${where}: credential_source.environment_id ${JSON.stringify(envId)} is not supported (only aws1)`);
   if (str(cs, 'file')) return { kind: 'file', file: str(cs, 'file')!, format: format(cs, where) };
   if (str(cs, 'url')) {
     const headers = (cs.headers && typeof cs.headers === 'object' ? cs.headers : {}) as Record<string, string>;
     return { kind: 'url', url: str(cs, 'url')!, headers, format: format(cs, where) };
   }
-  if (str(cs, 'environment_id')?.startsWith('aws')) throw new Error(`${where}: AWS-sourced workload identity federation (credential_source.environment_id ${str(cs, 'environment_id')}) is not supported; use a file- or URL-sourced credential config`);
   if (cs.executable) throw new Error(`${where}: executable-sourced credentials (credential_source.executable) are not supported; use a file- or URL-sourced credential config`);
   throw new Error(`${where}: credential_source has neither "file" nor "url"`);
 }
@@ -153,7 +163,8 @@ export function describeCredential(c: GoogleCredentialFile): string {
       return `user credentials of OAuth client ${c.clientId}`;
     case 'external_account': {
       const via = c.impersonationUrl ? `, impersonating ${/serviceAccounts\/([^:/]+)/.exec(c.impersonationUrl)?.[1] ?? 'a service account'}` : '';
-      return `workload identity federation (${c.audience.replace(/^\/\/iam\.googleapis\.com\//, '')}, subject token from ${c.source.kind === 'file' ? `file ${c.source.file}` : `URL ${new URL(c.source.url).origin}`}${via})`;
+      const from = c.source.kind === 'file' ? `file ${c.source.file}` : c.source.kind === 'url' ? `URL ${new URL(c.source.url).origin}` : 'AWS (signed GetCallerIdentity)';
+      return `workload identity federation (${c.audience.replace(/^\/\/iam\.googleapis\.com\//, '')}, subject token from ${from}${via})`;
     }
     case 'impersonated_service_account':
       return `${describeCredential(c.source)} impersonating ${/serviceAccounts\/([^:/]+)/.exec(c.impersonationUrl)?.[1] ?? 'a service account'}`;

@@ -4,7 +4,7 @@
  * Application Default Credentials in Google's order:
  *
  * 1. `GOOGLE_APPLICATION_CREDENTIALS`: a credential file (service account key, workload identity
- *    federation config with a file or URL subject token, impersonation);
+ *    federation config with a file, URL or AWS subject token, impersonation);
  * 2. gcloud's `application_default_credentials.json` (under `CLOUDSDK_CONFIG`, else
  *    `~/.config/gcloud`), usually `authorized_user` from `gcloud auth application-default login`;
  * 3. the GCE/GKE metadata server (`metadata.google.internal`, or `GCE_METADATA_HOST`), which is
@@ -28,6 +28,7 @@ import type { ProviderContext } from '../provider.js';
 import type { CloudDnsConfig } from './config.js';
 import { describeCredential, parseCredentialFile } from './credential-file.js';
 import type { GoogleCredentialFile, SubjectTokenSource } from './credential-file.js';
+import { awsSubjectToken } from './aws-subject.js';
 
 /** The scope cert-manager asks for. */
 export const DNS_SCOPE = 'https://www.googleapis.com/auth/ndev.clouddns.readwrite';
@@ -78,7 +79,8 @@ function withHint(err: unknown): unknown {
   return hint ? new TokenError(`${err.message} (${hint})`, err.status, err.code, err.description) : err;
 }
 
-async function subjectToken(src: SubjectTokenSource, label: string, opts: GoogleCredentialOptions, signal?: AbortSignal): Promise<string> {
+async function subjectToken(src: SubjectTokenSource, audience: string, env: ProviderContext['env'], label: string, opts: GoogleCredentialOptions, signal?: AbortSignal): Promise<string> {
+  if (src.kind === 'aws') return awsSubjectToken(src, audience, env, label, { timeoutMs: Math.min(opts.tuning.requestTimeoutMs, 5000), signal });
   let text: string;
   if (src.kind === 'file') {
     try {
@@ -132,7 +134,7 @@ function impersonate(url: string, base: (signal?: AbortSignal) => Promise<Access
 }
 
 /** The uncached exchange for one credential file. */
-function exchangeFor(c: GoogleCredentialFile, scopes: string[], label: string, opts: GoogleCredentialOptions): (signal?: AbortSignal) => Promise<AccessToken> {
+function exchangeFor(c: GoogleCredentialFile, scopes: string[], label: string, env: ProviderContext['env'], opts: GoogleCredentialOptions): (signal?: AbortSignal) => Promise<AccessToken> {
   const hooks = (signal?: AbortSignal) => ({ tuning: opts.tuning, signal, debug: opts.debug });
   const run = (req: TokenRequest, signal?: AbortSignal): Promise<AccessToken> =>
     requestToken({ ...req, extraCa: opts.extraCa }, hooks(signal)).catch((err: unknown) => {
@@ -147,7 +149,7 @@ function exchangeFor(c: GoogleCredentialFile, scopes: string[], label: string, o
         run({ url: new URL(c.tokenUri), form: { grant_type: 'refresh_token', client_id: c.clientId, client_secret: c.clientSecret, refresh_token: c.refreshToken }, label: `${label}: token from ${new URL(c.tokenUri).host}` }, signal);
     case 'external_account': {
       const sts = async (signal?: AbortSignal): Promise<AccessToken> => {
-        const subject = await subjectToken(c.source, label, opts, signal);
+        const subject = await subjectToken(c.source, c.audience, env, label, opts, signal);
         const form: Record<string, string> = {
           grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
           audience: c.audience,
@@ -164,7 +166,7 @@ function exchangeFor(c: GoogleCredentialFile, scopes: string[], label: string, o
       return (signal) => impersonate(url, sts, scopes, c.lifetimeSeconds ?? 3600, [], label, opts, signal).catch((err: unknown) => Promise.reject(withHint(err)));
     }
     case 'impersonated_service_account': {
-      const base = exchangeFor(c.source, [CLOUD_PLATFORM_SCOPE], label, opts);
+      const base = exchangeFor(c.source, [CLOUD_PLATFORM_SCOPE], label, env, opts);
       return (signal) => impersonate(c.impersonationUrl, base, scopes, 3600, c.delegates, label, opts, signal).catch((err: unknown) => Promise.reject(withHint(err)));
     }
   }
@@ -183,10 +185,10 @@ function secretsOf(c: GoogleCredentialFile): string[] {
   }
 }
 
-function fromFile(c: GoogleCredentialFile, where: string, opts: GoogleCredentialOptions): GoogleCredentials {
+function fromFile(c: GoogleCredentialFile, where: string, env: ProviderContext['env'], opts: GoogleCredentialOptions): GoogleCredentials {
   const label = `clouddns: credentials from ${where}`;
   const quotaProject = c.type === 'authorized_user' || c.type === 'external_account' ? c.quotaProject : undefined;
-  return { token: cachedTokenSource(exchangeFor(c, [DNS_SCOPE], label, opts)), source: `${where}: ${describeCredential(c)}`, secrets: secretsOf(c), quotaProject };
+  return { token: cachedTokenSource(exchangeFor(c, [DNS_SCOPE], label, env, opts)), source: `${where}: ${describeCredential(c)}`, secrets: secretsOf(c), quotaProject };
 }
 
 /** The metadata server of GCE, GKE (Workload Identity), Cloud Run. */
@@ -221,7 +223,7 @@ export async function googleCredentials(config: CloudDnsConfig, ctx: ProviderCon
   if (ref) {
     const where = `serviceAccountSecretRef ${ref.name}/${ref.key}`;
     const text = await ctx.secretValue(ref);
-    return fromFile(parseCredentialFile(text, `clouddns: ${config.path}.serviceAccountSecretRef (Secret ${ref.name}, key ${ref.key})`), where, o);
+    return fromFile(parseCredentialFile(text, `clouddns: ${config.path}.serviceAccountSecretRef (Secret ${ref.name}, key ${ref.key})`), where, ctx.env, o);
   }
   const env = ctx.env;
   const tried: string[] = [];
@@ -233,7 +235,7 @@ export async function googleCredentials(config: CloudDnsConfig, ctx: ProviderCon
     } catch (err) {
       throw new Error(`clouddns: GOOGLE_APPLICATION_CREDENTIALS: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    return fromFile(parseCredentialFile(text, `clouddns: GOOGLE_APPLICATION_CREDENTIALS ${file}`), `GOOGLE_APPLICATION_CREDENTIALS ${file}`, o);
+    return fromFile(parseCredentialFile(text, `clouddns: GOOGLE_APPLICATION_CREDENTIALS ${file}`), `GOOGLE_APPLICATION_CREDENTIALS ${file}`, env, o);
   }
   tried.push('GOOGLE_APPLICATION_CREDENTIALS is not set');
   const dir = env.CLOUDSDK_CONFIG || join(env.HOME || homedir(), '.config', 'gcloud');
@@ -244,6 +246,6 @@ export async function googleCredentials(config: CloudDnsConfig, ctx: ProviderCon
   } catch (err) {
     tried.push(`no ${wellKnown} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
-  if (text !== undefined) return fromFile(parseCredentialFile(text, `clouddns: ${wellKnown}`), wellKnown, o);
+  if (text !== undefined) return fromFile(parseCredentialFile(text, `clouddns: ${wellKnown}`), wellKnown, env, o);
   return metadataServer(env, tried, o);
 }
