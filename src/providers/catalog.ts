@@ -4,7 +4,10 @@
  * (docs/adding-a-dns-provider.md).
  */
 import type { ProviderDescriptor } from './provider.js';
+import { akamai } from './akamai/descriptor.js';
 import { alidns } from './alidns/descriptor.js';
+import { azureDNS } from './azuredns/descriptor.js';
+import { cloudDNS } from './clouddns/descriptor.js';
 import { exec } from './exec/descriptor.js';
 import { rfc2136 } from './rfc2136/descriptor.js';
 import { route53 } from './route53/descriptor.js';
@@ -20,6 +23,9 @@ export const PROVIDERS: readonly ProviderDescriptor[] = [
   cloudflare,
   digitalocean,
   acmedns,
+  azureDNS,
+  cloudDNS,
+  akamai,
 ];
 
 /** The provider a `dns01.<key>` block selects. */

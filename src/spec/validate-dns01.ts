@@ -1,35 +1,16 @@
 /**
  * `solvers[].dns01`: cnameStrategy and exactly one provider. The providers certctl implements are
  * read by their own descriptors (src/providers/catalog.ts), at load time and with positions; the
- * other providers cert-manager has are checked for typos and marked unsupported.
+ * webhook solvers certctl does not know are marked unsupported (an error once a Certificate uses one).
  */
 import { isMap } from 'yaml';
 import { fail, readMap, typeError } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
-import { checkShape, SECRET_REF } from './shape.js';
-import type { Shape } from './shape.js';
 import { providerForDns01Key, providerForWebhook, supportedProviders } from '../providers/catalog.js';
 import type { ProviderDescriptor } from '../providers/provider.js';
 import type { AcmeSolver, Dns01Provider } from './types.js';
 
-/** cert-manager's built-in providers that certctl does not implement yet, with their fields. */
-const NOT_IMPLEMENTED: Record<string, Shape> = {
-  akamai: { serviceConsumerDomain: null, clientTokenSecretRef: SECRET_REF, clientSecretSecretRef: SECRET_REF, accessTokenSecretRef: SECRET_REF },
-  azureDNS: {
-    clientID: null,
-    clientSecretSecretRef: SECRET_REF,
-    subscriptionID: null,
-    tenantID: null,
-    resourceGroupName: null,
-    hostedZoneName: null,
-    environment: null,
-    managedIdentity: { clientID: null, resourceID: null, tenantID: null },
-    zoneType: null,
-  },
-  cloudDNS: { serviceAccountSecretRef: SECRET_REF, project: null, hostedZoneName: null },
-};
-
-/** Every provider key cert-manager's schema has under `dns01`. */
+/** Every provider key cert-manager's schema has under `dns01`; certctl implements them all. */
 const CERT_MANAGER_KEYS = ['acmeDNS', 'akamai', 'azureDNS', 'cloudDNS', 'cloudflare', 'digitalocean', 'rfc2136', 'route53', 'webhook'];
 
 function supportedText(): string {
@@ -66,12 +47,9 @@ function readProvider(name: string, pc: Cur): Dns01Provider | undefined {
     return m && readWebhook(pc, m);
   }
   const d = providerForDns01Key(name);
-  if (d) {
-    const config = d.parse({ cur: pc });
-    return config === undefined ? undefined : configured(d, config);
-  }
-  checkShape(pc, NOT_IMPLEMENTED[name] ?? {});
-  return { kind: 'unsupported', name: `dns01.${name}`, message: `dns01.${name}: not supported yet (${supportedText()})` };
+  if (!d) throw new Error(`internal: no provider descriptor for dns01.${name}`);
+  const config = d.parse({ cur: pc });
+  return config === undefined ? undefined : configured(d, config);
 }
 
 /** Reads `dns01`; returns undefined when no provider could be read. */

@@ -7,8 +7,15 @@ import { describe, it } from 'node:test';
 import { loadManifests } from '../../src/spec/load.js';
 import type { AcmeIssuerSpec, CertificateResource, IssuerResource, SourcePos } from '../../src/spec/types.js';
 import { acmeSolver, cert, FILE, issuer, load } from './util.js';
+import { supportedProviders } from '../../src/providers/catalog.js';
 
 const USER_FILE = 'certificate.yaml';
+/** What the messages list as implemented (the list grows with every provider in the catalog). */
+const supported = (): string => {
+  const s = supportedProviders();
+  return `certctl supports ${s.dns01.join(', ')}, and webhook with solverName ${s.webhook.join(', ')}`;
+};
+
 const USER_TEXT = readFileSync(new URL('./fixtures/user-manifests.yaml', import.meta.url), 'utf8');
 const at = (line: number, col: number, file = USER_FILE): SourcePos => ({ file, line, col });
 
@@ -220,24 +227,24 @@ describe('defaults and normalisation', () => {
     assert.deepEqual(solvers[2].dns01?.provider, {
       kind: 'unsupported',
       name: 'dns01.webhook (groupName "g", solverName "s")',
-      message: 'dns01.webhook (groupName "g", solverName "s") is not a solver certctl implements (certctl supports rfc2136, route53, cloudflare, digitalocean, acmeDNS, and webhook with solverName exec, alidns-solver, alidns)',
+      message: `dns01.webhook (groupName "g", solverName "s") is not a solver certctl implements (${supported()})`,
     });
     assert.equal(solvers[2].waitInsteadOfSelfCheckMs, 120_000);
     assert.deepEqual(solvers[3], { index: 3, path: 'spec.acme.solvers[3]', pos: at(22, 7, FILE) });
   });
 
-  it('marks venafi issuers and other DNS providers unsupported', () => {
+  it('reads vault issuers, marks venafi unsupported, and has a provider for every dns01 key cert-manager has', () => {
     const vault = issuer('  vault: {server: https://vault, path: pki/sign/x, auth: {tokenSecretRef: {name: t}}}');
     const venafi = issuer('  venafi: {zone: z, cloud: {apiTokenSecretRef: {name: v}}}', 'ClusterIssuer').replace('{name: i}', '{name: v}');
-    const akamai = acmeSolver('    - dns01: {akamai: {serviceConsumerDomain: akab.example}}').replace('{name: i}', '{name: j}');
+    const akamai = acmeSolver('    - dns01: {akamai: {serviceConsumerDomain: akab.example, clientTokenSecretRef: {name: a, key: t}, clientSecretSecretRef: {name: a, key: s}, accessTokenSecretRef: {name: a, key: a}}}').replace('{name: i}', '{name: j}');
     const m = load(`${vault}---\n${venafi}---\n${akamai}`);
     assert.equal(m.issuers.get('Issuer/default/i')?.spec.type, 'vault');
     assert.deepEqual(m.issuers.get('ClusterIssuer//v')?.spec, { type: 'unsupported', name: 'venafi' });
-    assert.deepEqual(acmeOf(m.issuers.get('Issuer/default/j')).solvers[0].dns01?.provider, {
-      kind: 'unsupported',
-      name: 'dns01.akamai',
-      message: 'dns01.akamai: not supported yet (certctl supports rfc2136, route53, cloudflare, digitalocean, acmeDNS, and webhook with solverName exec, alidns-solver, alidns)',
-    });
+    const provider = acmeOf(m.issuers.get('Issuer/default/j')).solvers[0].dns01?.provider;
+    assert.equal(provider?.kind === 'provider' && provider.provider, 'akamai');
+    for (const key of ['acmeDNS', 'akamai', 'azureDNS', 'cloudDNS', 'cloudflare', 'digitalocean', 'rfc2136', 'route53']) {
+      assert.ok(supportedProviders().dns01.includes(key), key);
+    }
   });
 
   it('merges Secret data and stringData (stringData wins) and defaults the type', () => {
