@@ -8,7 +8,8 @@
 # Two stages: the first compiles TypeScript with the dev dependencies, the second carries only
 # the compiled JavaScript and the production dependencies.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The current Node.js LTS (certctl supports 20 and later; CI runs the tests on 20 and on this one).
+ARG NODE_IMAGE=node:26-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -21,6 +22,12 @@ RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
+# PID 1 must reap orphans: deploy and DNS hooks may leave children behind, and in
+# `renew --schedule` mode the process lives for months. Node does not reap as PID 1, and a
+# CronJob cannot ask for `docker run --init`, so the image carries tini (Debian's package).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
@@ -31,5 +38,5 @@ COPY bin ./bin
 # image's `node` user; nothing in the image is writable by it, and certctl needs no writable
 # directory when it stores in Kubernetes (readOnlyRootFilesystem works).
 USER 1000:1000
-ENTRYPOINT ["node", "/app/bin/certctl.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/certctl.js"]
 CMD ["--help"]
