@@ -1,0 +1,22 @@
+/**
+ * What bin/certctl runs. `certctl --version` answers from package.json alone: monitoring and
+ * packaging scripts call it often, and loading commander and the command tree would double its
+ * start-up cost. Everything else goes to main().
+ */
+import { readFileSync, writeSync } from 'node:fs';
+
+export async function run(argv: string[] = process.argv): Promise<void> {
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    try {
+      writeSync(1, `${pkg.version}\n`);
+    } catch (err) {
+      // A reader that closed the pipe (`certctl --version | true`) is a normal end, as in main().
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    }
+    return;
+  }
+  const { main } = await import('./main.js');
+  await main(argv);
+}
