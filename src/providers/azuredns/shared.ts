@@ -6,7 +6,7 @@
  */
 import { createPacer } from '../../shared/pacer.js';
 import type { Pacer } from '../../shared/pacer.js';
-import { KeyedLock } from '../route53/keyed-lock.js';
+import { KeyedLock } from '../../shared/keyed-lock.js';
 import type { AzureCloud } from './cloud.js';
 import type { AzureCredentials } from './credentials.js';
 

@@ -5,7 +5,7 @@
  */
 import { createPacer } from '../../shared/pacer.js';
 import type { Pacer } from '../../shared/pacer.js';
-import { KeyedLock } from '../route53/keyed-lock.js';
+import { KeyedLock } from '../../shared/keyed-lock.js';
 import type { ManagedZone } from './api.js';
 import type { GoogleCredentials } from './credentials.js';
 

@@ -6,7 +6,7 @@
  */
 import type { ZoneSummary } from './api.js';
 import type { Route53Credentials } from './credentials.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock } from '../../shared/keyed-lock.js';
 import { createPacer } from '../../shared/pacer.js';
 import type { Pacer } from '../../shared/pacer.js';
 
