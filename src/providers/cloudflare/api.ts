@@ -230,19 +230,3 @@ export class CloudflareApi {
     }
   }
 }
-
-/** The logical value of TXT content: quoted character-strings joined (`"a" "b"` → `ab`), escapes resolved; unquoted content as is. */
-export function txtContent(content: string): string {
-  const s = content.trim();
-  if (!s.startsWith('"')) return s;
-  let out = '';
-  let inside = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') inside = !inside;
-    else if (!inside) continue;
-    else if (c === '\\' && i + 1 < s.length) out += s[++i];
-    else out += c;
-  }
-  return out;
-}

@@ -10,7 +10,8 @@ import { memo } from '../../shared/memo.js';
 import { redact } from '../../shared/redact.js';
 import { apiBaseProblem } from '../../shared/json-http.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
-import { CloudflareApi, DEFAULT_BASE_URL, DEFAULT_TUNING, txtContent } from './api.js';
+import { unquoteTxt } from '../rest/txt.js';
+import { CloudflareApi, DEFAULT_BASE_URL, DEFAULT_TUNING } from './api.js';
 import type { CfZone, CloudflareAuth, CloudflareTuning } from './api.js';
 import { credentialProblem } from './credentials.js';
 import type { CloudflareConfig } from './config.js';
@@ -101,7 +102,7 @@ export async function createCloudflareProvider(config: CloudflareConfig, ctx: Pr
     const zone = await zoneFor(record, signal);
     const name = bare(record.fqdn);
     const all = await api.txtRecords(zone, name, signal);
-    return { zone, name, found: all.filter((r) => r.type === 'TXT' && r.name.toLowerCase() === name && txtContent(r.content) === record.value) };
+    return { zone, name, found: all.filter((r) => r.type === 'TXT' && r.name.toLowerCase() === name && unquoteTxt(r.content) === record.value) };
   }
 
   return {
