@@ -9,6 +9,7 @@
  * back after writing and writes again if another writer's replace dropped our value.
  */
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
 import { extraCaFromEnv } from '../rest/http.js';
@@ -21,7 +22,7 @@ import { AkamaiError, EdgeDnsApi } from './api.js';
 import type { EdgeRecordSet } from './api.js';
 import type { AkamaiConfig } from './config.js';
 import type { EdgeGridCredentials } from './edgegrid.js';
-import { createAkamaiShared, pacerFor } from './shared.js';
+import { createAkamaiShared, REQUEST_RATE } from './shared.js';
 import type { AkamaiShared } from './shared.js';
 
 export type { AkamaiConfig } from './config.js';
@@ -71,8 +72,8 @@ export async function createAkamaiProvider(config: AkamaiConfig, ctx: ProviderCo
   const account = JSON.stringify([ctx.secretNamespace, config.serviceConsumerDomain, ...refs]);
   const credentials = await memo(shared.credentials, account, () => readCredentials(config, ctx));
   const scrub = (s: string): string => redact(s, [credentials.clientSecret, credentials.accessToken, credentials.clientToken]);
-  const pace = pacerFor(shared, account, (ms) => ctx.debug(`akamai: pacing Edge DNS requests (5 per second per API client): waiting ${Math.ceil(ms)} ms`));
-  const api = new EdgeDnsApi({ host: config.serviceConsumerDomain, credentials, tuning, extraCa: extraCaFromEnv(ctx.env), redact: scrub, pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms) => ctx.debug(`akamai: pacing Edge DNS requests (5 per second per API client): waiting ${Math.ceil(ms)} ms`));
+  const api = new EdgeDnsApi({ host: config.serviceConsumerDomain, credentials, tuning, extraCa: extraCaFromEnv(ctx.env), redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<string> {
     const candidates = zoneCandidates(record.fqdn, record.zone);

@@ -11,6 +11,7 @@
  * provider reads again. Changes to one name are also serialized in this process.
  */
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
 import { extraCaFromEnv } from '../rest/http.js';
@@ -24,7 +25,7 @@ import { resolveCloud } from './cloud.js';
 import type { AzureCloud } from './cloud.js';
 import type { AzureDnsConfig } from './config.js';
 import { azureCredentials } from './credentials.js';
-import { createAzureDnsShared, pacerFor } from './shared.js';
+import { createAzureDnsShared, REQUEST_RATE } from './shared.js';
 import type { AzureDnsShared } from './shared.js';
 
 export type { AzureDnsConfig } from './config.js';
@@ -81,8 +82,8 @@ export async function createAzureDnsProvider(config: AzureDnsConfig, ctx: Provid
   const creds = await memo(shared.credentials, credentialKey, () => azureCredentials(config, ctx, cloud, { tuning, extraCa }));
   const scrub = (s: string): string => redact(s, creds.secrets);
   const account = JSON.stringify([cloud.resourceManager, config.subscriptionID, config.resourceGroupName, config.zoneType]);
-  const pace = pacerFor(shared, `${cloud.resourceManager}|${config.subscriptionID}`, (ms) => ctx.debug(`azuredns: pacing Resource Manager requests (10 per second per subscription): waiting ${Math.ceil(ms)} ms`));
-  const api = new AzureDnsApi({ ...config, cloud, token: creds.token, tuning, extraCa, redact: scrub, pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, `${cloud.resourceManager}|${config.subscriptionID}`, REQUEST_RATE, (ms) => ctx.debug(`azuredns: pacing Resource Manager requests (10 per second per subscription): waiting ${Math.ceil(ms)} ms`));
+  const api = new AzureDnsApi({ ...config, cloud, token: creds.token, tuning, extraCa, redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
   ctx.debug(`azuredns: ${cloud.resourceManager} (${cloud.source}), credentials: ${creds.source}`);
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<AzureZone> {

@@ -11,6 +11,7 @@
  * alreadyExists), and the provider reads again. Present waits until the change is done.
  */
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
 import { extraCaFromEnv } from '../rest/http.js';
@@ -23,7 +24,7 @@ import { apiBase, CloudDnsApi, GoogleApiError } from './api.js';
 import type { RRSet } from './api.js';
 import type { CloudDnsConfig } from './config.js';
 import { googleCredentials } from './credentials.js';
-import { createCloudDnsShared, pacerFor } from './shared.js';
+import { createCloudDnsShared, REQUEST_RATE } from './shared.js';
 import type { CloudDnsShared } from './shared.js';
 
 export type { CloudDnsConfig } from './config.js';
@@ -77,8 +78,8 @@ export async function createCloudDnsProvider(config: CloudDnsConfig, ctx: Provid
   );
   const creds = await memo(shared.credentials, credentialKey, () => googleCredentials(config, ctx, { tuning, extraCa }));
   const scrub = (s: string): string => redact(s, creds.secrets);
-  const pace = pacerFor(shared, `${base}|${config.project}`, (ms) => ctx.debug(`clouddns: pacing Cloud DNS requests (10 per second per project): waiting ${Math.ceil(ms)} ms`));
-  const api = new CloudDnsApi({ base, project: config.project, token: creds.token, quotaProject: creds.quotaProject, tuning, extraCa, redact: scrub, pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, `${base}|${config.project}`, REQUEST_RATE, (ms) => ctx.debug(`clouddns: pacing Cloud DNS requests (10 per second per project): waiting ${Math.ceil(ms)} ms`));
+  const api = new CloudDnsApi({ base, project: config.project, token: creds.token, quotaProject: creds.quotaProject, tuning, extraCa, redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
   ctx.debug(`clouddns: ${base}, project ${config.project}, credentials: ${creds.source}`);
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<CloudDnsZone> {

@@ -10,6 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { DEFAULT_TUNING, Route53Api, Route53Error } from './api.js';
 import type { Route53Sdk, Route53Tuning, ZoneRef } from './api.js';
@@ -17,7 +18,7 @@ import type { Route53Config } from './config.js';
 import { route53Credentials } from './credentials.js';
 import type { CredentialProvidersSdk } from './credentials.js';
 import { fingerprint, planCleanUp, planPresent } from './rrsets.js';
-import { createRoute53Shared, pacerFor } from './shared.js';
+import { createRoute53Shared, REQUEST_RATE } from './shared.js';
 import type { Route53Shared } from './shared.js';
 import { findHostedZone, zonesNamed } from './zones.js';
 import type { HostedZone } from './zones.js';
@@ -80,8 +81,8 @@ export async function createRoute53Provider(
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
   });
-  const pace = pacerFor(shared, account, (ms) => ctx.debug(`route53: pacing requests (5 per second per account): waiting ${Math.ceil(ms)} ms`));
-  const api = new Route53Api(sdk, client, tuning, redactor(creds.secrets), { pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms) => ctx.debug(`route53: pacing requests (5 per second per account): waiting ${Math.ceil(ms)} ms`));
+  const api = new Route53Api(sdk, client, tuning, redactor(creds.secrets), { pace: (signal) => gate.wait(signal), debug: ctx.debug });
   const configuredId = config.hostedZoneID?.replace(/^\/?hostedzone\//, '');
 
   const zoneFor = (record: TxtRecord, signal?: AbortSignal): Promise<HostedZone> => {
