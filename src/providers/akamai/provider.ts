@@ -12,9 +12,9 @@ import { memo } from '../../shared/memo.js';
 import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
-import { extraCaFromEnv } from '../rest/http.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { extraCaFromEnv } from '../../shared/http-client.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { quoteTxt, unquoteTxt } from '../rest/txt.js';
 import { zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
@@ -30,13 +30,13 @@ export type { AkamaiShared } from './shared.js';
 export { createAkamaiShared } from './shared.js';
 
 /** Timing knobs; users get the defaults, tests shrink them. */
-export interface AkamaiTuning extends RetryTuning {
+export interface AkamaiTuning extends ApiTuning {
   /** Rounds of read-modify-write when concurrent writers interfere. */
   casAttempts: number;
 }
 
 /** Retries for up to 60 s per call, 8 rounds against concurrent writers. */
-export const DEFAULT_TUNING: AkamaiTuning = { ...DEFAULT_RETRY, casAttempts: 8 };
+export const DEFAULT_TUNING: AkamaiTuning = { ...DEFAULT_API_TUNING, casAttempts: 8 };
 
 /** Knobs for tests; users get the defaults. */
 export interface AkamaiOptions {

@@ -14,9 +14,9 @@ import { memo } from '../../shared/memo.js';
 import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
-import { extraCaFromEnv } from '../rest/http.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { extraCaFromEnv } from '../../shared/http-client.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { splitTxt } from '../rest/txt.js';
 import { relativeName, zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
@@ -33,13 +33,13 @@ export type { AzureDnsShared } from './shared.js';
 export { createAzureDnsShared } from './shared.js';
 
 /** Timing knobs; users get the defaults, tests shrink them. */
-export interface AzureDnsTuning extends RetryTuning {
+export interface AzureDnsTuning extends ApiTuning {
   /** Read-modify-write rounds when concurrent writers keep changing the record set. */
   casAttempts: number;
 }
 
 /** Retries for up to 60 s per call, 8 read-modify-write rounds. */
-export const DEFAULT_TUNING: AzureDnsTuning = { ...DEFAULT_RETRY, casAttempts: 8 };
+export const DEFAULT_TUNING: AzureDnsTuning = { ...DEFAULT_API_TUNING, casAttempts: 8 };
 
 /** Knobs for tests; users get the defaults. */
 export interface AzureDnsOptions {

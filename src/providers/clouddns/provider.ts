@@ -14,9 +14,9 @@ import { memo } from '../../shared/memo.js';
 import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
-import { extraCaFromEnv } from '../rest/http.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { extraCaFromEnv } from '../../shared/http-client.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { quoteTxt, unquoteTxt } from '../rest/txt.js';
 import { zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
@@ -32,7 +32,7 @@ export type { CloudDnsShared } from './shared.js';
 export { createCloudDnsShared } from './shared.js';
 
 /** Timing knobs; users get the defaults, tests shrink them. */
-export interface CloudDnsTuning extends RetryTuning {
+export interface CloudDnsTuning extends ApiTuning {
   /** Read-modify-write rounds when concurrent writers keep changing the record set. */
   casAttempts: number;
   /** changes.get polling: first interval, growing ×1.5 up to `pollMaxMs`, for at most `doneTimeoutMs`. */
@@ -42,7 +42,7 @@ export interface CloudDnsTuning extends RetryTuning {
 }
 
 /** Retries for up to 60 s per call; changes polled for at most 3 minutes. */
-export const DEFAULT_TUNING: CloudDnsTuning = { ...DEFAULT_RETRY, casAttempts: 8, pollFirstMs: 1000, pollMaxMs: 5000, doneTimeoutMs: 180_000 };
+export const DEFAULT_TUNING: CloudDnsTuning = { ...DEFAULT_API_TUNING, casAttempts: 8, pollFirstMs: 1000, pollMaxMs: 5000, doneTimeoutMs: 180_000 };
 
 /** Knobs for tests; users get the defaults. */
 export interface CloudDnsOptions {
