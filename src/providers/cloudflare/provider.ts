@@ -9,7 +9,7 @@
 import { memo } from '../../shared/memo.js';
 import { redact } from '../../shared/redact.js';
 import { gateFor } from '../../shared/rate-gate.js';
-import { apiBaseProblem } from '../../shared/json-http.js';
+import { apiBaseProblem } from '../../shared/endpoint-url.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { unquoteTxt } from '../rest/txt.js';
 import { CloudflareApi, DEFAULT_BASE_URL, DEFAULT_TUNING } from './api.js';
