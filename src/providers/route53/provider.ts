@@ -10,6 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { memo } from '../../shared/memo.js';
+import { redact } from '../../shared/redact.js';
 import { gateFor } from '../../shared/rate-gate.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { DEFAULT_TUNING, Route53Api, Route53Error } from './api.js';
@@ -48,11 +49,6 @@ function endpoints(env: ProviderContext['env']): { route53?: string; sts?: strin
   return { route53: env.AWS_ENDPOINT_URL_ROUTE_53 || env.AWS_ENDPOINT_URL || undefined, sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined };
 }
 
-function redactor(secrets: string[]): (s: string) => string {
-  const known = secrets.filter((x) => x.length >= 4);
-  return (s) => known.reduce((acc, x) => acc.split(x).join('<redacted>'), s);
-}
-
 /**
  * Creates the Route 53 provider for a `dns01.route53` block. Region: `region`, else AWS_REGION /
  * AWS_DEFAULT_REGION, else us-east-1 (Route 53 is global; the region picks the STS endpoint and
@@ -82,7 +78,7 @@ export async function createRoute53Provider(
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
   });
   const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms) => ctx.debug(`route53: pacing requests (5 per second per account): waiting ${Math.ceil(ms)} ms`));
-  const api = new Route53Api(sdk, client, tuning, redactor(creds.secrets), { pace: (signal) => gate.wait(signal), debug: ctx.debug });
+  const api = new Route53Api(sdk, client, tuning, (s) => redact(s, creds.secrets), { pace: (signal) => gate.wait(signal), debug: ctx.debug });
   const configuredId = config.hostedZoneID?.replace(/^\/?hostedzone\//, '');
 
   const zoneFor = (record: TxtRecord, signal?: AbortSignal): Promise<HostedZone> => {
