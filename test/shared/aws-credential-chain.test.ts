@@ -13,6 +13,12 @@ import type { AwsChainErrors, CredentialProvidersSdk } from '../../src/shared/aw
 let dir: string;
 let sdk: CredentialProvidersSdk;
 const CLIENT = { region: 'eu-west-1' };
+/** The error `p` rejects with; resolving fails the test. */
+const rejection = (p: Promise<unknown>): Promise<Error> =>
+  p.then(
+    () => assert.fail('the chain found credentials'),
+    (e: unknown) => e as Error,
+  );
 const errors: AwsChainErrors = { failed: (label, detail) => new Error(`from ${label}: ${detail}`), none: (tried) => new Error(`none (tried ${tried})`) };
 
 before(async () => {
@@ -63,14 +69,14 @@ test('which links the env enables: web identity, container endpoint, instance me
 });
 
 test('no link with credentials: the caller\'s error, listing why each was passed over', async () => {
-  const err = await firstAwsCredentials(ambientAwsLinks(envWith({ AWS_PROFILE: 'missing' }), sdk, CLIENT), errors).catch((e: unknown) => e as Error);
+  const err = await rejection(firstAwsCredentials(ambientAwsLinks(envWith({ AWS_PROFILE: 'missing' }), sdk, CLIENT), errors));
   assert.match(err.message, /^none \(tried profile missing \(.*\): .*missing/);
   assert.ok(!err.message.includes('\n'));
 });
 
 test('a configured link that fails ends the chain with the caller\'s error', async () => {
   const env = envWith({ AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa', AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'no-token') });
-  const err = await firstAwsCredentials(ambientAwsLinks(env, sdk, CLIENT), errors).catch((e: unknown) => e as Error);
+  const err = await rejection(firstAwsCredentials(ambientAwsLinks(env, sdk, CLIENT), errors));
   assert.match(err.message, /^from web identity \(AWS_ROLE_ARN arn:aws:iam::123456789012:role\/irsa, AWS_WEB_IDENTITY_TOKEN_FILE .*no-token\): .*ENOENT/);
 });
 
