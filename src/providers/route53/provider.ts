@@ -8,7 +8,7 @@
  * fail, and the provider reads again. Changes to one name are also serialized in this process.
  * Present waits for INSYNC; the caller still checks every authoritative nameserver.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../shared/sleep.js';
 import { memo } from '../../shared/memo.js';
 import { redact } from '../../shared/redact.js';
 import { gateFor } from '../../shared/rate-gate.js';
@@ -106,7 +106,7 @@ export async function createRoute53Provider(
         if (fingerprint(now) === fingerprint(sets)) throw err;
         sets = now;
         // A random pause, so two writers that collided do not collide again in lockstep.
-        await sleep(Math.random() * 50 * round, undefined, { signal });
+        await sleep(Math.random() * 50 * round, signal);
       }
     }
   }
