@@ -20,6 +20,7 @@ export interface RateLimit {
 /** Why a request waits: the client's pacing, or a hold the API imposed. */
 export type WaitReason = 'pace' | 'hold';
 
+/** The gate of one account; one per account and run (see {@link gateFor}). */
 export interface RateGate {
   /** Waits for a hold to end, then for the pacing. Rejects with the signal's reason when aborted. */
   wait(signal?: AbortSignal): Promise<void>;
@@ -29,12 +30,14 @@ export interface RateGate {
   heldFor(): number;
 }
 
+/** A gate's rate, and a clock and a listener for tests and `-v`. */
 export interface RateGateOptions extends RateLimit {
   now?: () => number;
   /** Told before each wait, with its length and why. */
   onWait?: (ms: number, why: WaitReason) => void;
 }
 
+/** A new gate, open and with a full bucket. */
 export function createRateGate(opts: RateGateOptions): RateGate {
   const now = opts.now ?? Date.now;
   const interval = 1000 / opts.perSecond;
