@@ -119,7 +119,7 @@ describe('azuredns cloud endpoints', () => {
     const ambient = await resolveCloud({ environment: 'AzurePublicCloud', environmentWritten: false }, { AZURE_AUTHORITY_HOST: 'https://login.example' }, { timeoutMs: 1000 });
     assert.deepEqual([ambient.resourceManager, ambient.authorityHost], ['https://management.azure.com', 'https://login.example/']);
     await assert.rejects(resolveCloud({ environment: 'AzurePublicCloud', environmentWritten: false }, { AZURE_AUTHORITY_HOST: 'http://login.example' }, { timeoutMs: 1000 }), {
-      message: 'azuredns: AZURE_AUTHORITY_HOST: http://login.example must be an https:// URL (http:// only for a loopback address)',
+      message: 'azuredns: AZURE_AUTHORITY_HOST: "http://login.example" must be an https:// URL (http:// only for a loopback address)',
     });
   });
 

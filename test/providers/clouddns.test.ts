@@ -109,7 +109,7 @@ describe('clouddns config', () => {
       broken.private_key = broken.private_key.slice(0, 200);
       assert.equal(credentialProblem(JSON.stringify(broken)), '"private_key" of the service account key is not a PEM private key (was the JSON edited or truncated?)');
       assert.equal(credentialProblem(JSON.stringify({ ...JSON.parse(g.keyJson()), client_email: undefined })), 'the service account key has no "client_email"');
-      assert.equal(credentialProblem(JSON.stringify({ ...JSON.parse(g.keyJson()), token_uri: 'http://oauth2.example/token' })), 'token_uri: http://oauth2.example/token must be an https:// URL (http:// only for a loopback address)');
+      assert.equal(credentialProblem(JSON.stringify({ ...JSON.parse(g.keyJson()), token_uri: 'http://oauth2.example/token' })), 'token_uri: "http://oauth2.example/token" must be an https:// URL (http:// only for a loopback address)');
       assert.equal(credentialProblem(JSON.stringify({ type: 'external_account', audience: 'a', subject_token_type: 't', token_url: 'https://sts.googleapis.com/v1/token', credential_source: { environment_id: 'aws2' } })), 'credential_source.environment_id "aws2" is not supported (only aws1)');
       assert.equal(credentialProblem(JSON.stringify({ type: 'external_account', audience: 'a', subject_token_type: 't', token_url: 'https://sts.googleapis.com/v1/token', credential_source: { executable: { command: 'x' } } })), 'executable-sourced credentials (credential_source.executable) are not supported; use a file- or URL-sourced credential config');
       const d = providerNamed('clouddns')!;

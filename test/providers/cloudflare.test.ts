@@ -10,7 +10,7 @@ import { cloudflare as descriptor } from '../../src/providers/cloudflare/descrip
 import { createCloudflareProvider, zoneCandidates } from '../../src/providers/cloudflare/provider.js';
 import type { CloudflareConfig, CloudflareOptions } from '../../src/providers/cloudflare/provider.js';
 import { createCloudflareShared } from '../../src/providers/cloudflare/shared.js';
-import { exhaustedForMs, txtContent } from '../../src/providers/cloudflare/api.js';
+import { exhaustedForMs } from '../../src/providers/cloudflare/api.js';
 import { SpecError } from '../../src/spec/errors.js';
 import type { ProviderContext } from '../../src/providers/provider.js';
 import { contextWith, parseProviderConfig, providerFromManifest } from './parse-config.js';
@@ -253,12 +253,5 @@ describe('cloudflare provider', () => {
     await assert.rejects(createCloudflareProvider(config(tokenBlock), ctx), line(/^cloudflare: CLOUDFLARE_BASE_URL: "http:\/\/api\.example\.test\/client\/v4" must be an https:\/\/ URL \(http:\/\/ only for a loopback address\)$/));
     await assert.rejects(createCloudflareProvider(config(tokenBlock), tokenCtx(cf, `${cf.token}\nsecond`)), line(/^cloudflare: spec\.acme\.solvers\[0\]\.dns01\.cloudflare\.apiTokenSecretRef: Secret cloudflare-api-token-secret key api-token: the API token contains a line break/, cf.token));
     assert.equal(cf.calls.length, before);
-  });
-
-  it('reads quoted and split TXT content back', () => {
-    assert.equal(txtContent('"abc"'), 'abc');
-    assert.equal(txtContent('"ab" "cd"'), 'abcd');
-    assert.equal(txtContent('plain'), 'plain');
-    assert.equal(txtContent('"a\\"b"'), 'a"b');
   });
 });

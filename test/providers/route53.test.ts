@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRoute53Provider } from '../../src/providers/route53/provider.js';
 import { createRoute53Shared } from '../../src/providers/route53/shared.js';
 import { contextWith } from './parse-config.js';
-import { plainName, planCleanUp, planPresent, quoteTxt, unquoteTxt } from '../../src/providers/route53/rrsets.js';
+import { plainName, planCleanUp, planPresent } from '../../src/providers/route53/rrsets.js';
 import type { Route53Config, Route53Options } from '../../src/providers/route53/provider.js';
 import type { ProviderContext } from '../../src/providers/provider.js';
 import type { SecretKeySelector } from '../../src/spec/types.js';
@@ -65,13 +65,15 @@ runProviderConformance('route53 (zone looked up, keys from Secrets)', () => conf
 runProviderConformance('route53 (hostedZoneID, beside cert-manager MultiValueAnswer records)', () => conformanceSetup({ hostedZoneID: true, multiValueSeeds: true }), { skip: skipBind });
 
 describe('route53 TXT values and plans', () => {
-  it('quotes, splits values over 255 bytes, and reads escapes back', () => {
-    assert.equal(quoteTxt('a"b\\c'), '"a\\"b\\\\c"');
-    const long = 'x'.repeat(300);
-    assert.equal(quoteTxt(long), `"${'x'.repeat(255)}" "${'x'.repeat(45)}"`);
-    assert.equal(unquoteTxt(quoteTxt(long)), long);
-    assert.equal(unquoteTxt('"a\\"b" "\\052c"'), 'a"b*c');
+  it('reads names with octal escapes', () => {
     assert.equal(plainName('\\052.Example.COM'), '*.example.com.');
+  });
+
+  it("reads Route 53's octal escapes in values: a value written with \\052 is found and removed", () => {
+    const n = '_acme-challenge.example.com.';
+    const set = { name: n, ttl: 60, raw: ['"other"', '"a\\052b"'] };
+    assert.deepEqual(planPresent([set], n, 'a*b', 60), { done: true });
+    assert.deepEqual(planCleanUp([set], 'a*b'), { done: false, changes: [{ action: 'DELETE', set }, { action: 'CREATE', set: { ...set, raw: ['"other"'] } }] });
   });
 
   it("adds beside cert-manager's MultiValueAnswer sets, never touches them, refuses other routing policies", () => {

@@ -3,18 +3,13 @@
  * with `iamRoleArn` is IRSA done by hand (a bound token of that ServiceAccount, audience
  * `sts.amazonaws.com` plus the extra ones, exchanged with AssumeRoleWithWebIdentity); otherwise
  * the ambient chain: environment keys, a profile, the web identity token file (EKS IRSA), the
- * container endpoint (ECS, EKS Pod Identity), EC2 instance metadata. Every link is configured
- * from the `env` passed in, never from `process.env`, and the SDK is loaded only when used.
- *
- * The Route 53 provider has the same chain, but built around its own config type and messages
- * (src/providers/route53/credentials.ts); sharing it means moving it to a shared module first.
+ * container endpoint (ECS, EKS Pod Identity), EC2 instance metadata — the chain the Route 53
+ * provider uses too (src/shared/aws-credential-chain.ts). Every link is configured from the `env`
+ * passed in, never from `process.env`, and the SDK is loaded only when used.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { ambientAwsLinks, awsErrorText, firstAwsCredentials } from '../../shared/aws-credential-chain.js';
+import type { CredentialProvidersSdk as Sdk } from '../../shared/aws-credential-chain.js';
 import type { AwsSigningCredentials } from './aws-login.js';
-
-type Sdk = typeof import('@aws-sdk/credential-providers');
-type Source = () => Promise<AwsSigningCredentials>;
 
 /** The `auth.aws` fields the credentials depend on. */
 export interface VaultAwsOptions {
@@ -71,65 +66,15 @@ export async function vaultAwsCredentials(auth: VaultAwsOptions, ctx: VaultAwsCo
     try {
       return { credentials: await sdk.fromWebToken({ roleArn: auth.iamRoleArn!, webIdentityToken: token, roleSessionName: 'certctl', clientConfig })(), region, source };
     } catch (err) {
-      throw new VaultAwsCredentialsError(`AWS credentials from ${source}: ${oneLine(err)}`);
+      throw new VaultAwsCredentialsError(`AWS credentials from ${source}: ${awsErrorText(err)}`);
     }
   }
-  const links = ambientLinks(ctx.env, await load(), clientConfig);
-  const skipped: string[] = [];
-  for (const link of links) {
-    try {
-      return { credentials: await link.get(), region, source: link.label };
-    } catch (err) {
-      if ((err as { tryNextLink?: boolean }).tryNextLink) {
-        skipped.push(`${link.label}: ${oneLine(err)}`);
-        continue;
-      }
-      throw new VaultAwsCredentialsError(`AWS credentials from ${link.label}: ${oneLine(err)}`);
-    }
-  }
-  throw new VaultAwsCredentialsError(
-    `no AWS credentials found for Vault AWS auth: provide AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (EKS IRSA), or set auth.aws.serviceAccountRef and iamRoleArn (tried ${skipped.join('; ')})`,
-  );
-}
-
-function oneLine(err: unknown): string {
-  const e = err as { name?: string; message?: string };
-  const code = e.name && !/^(Error|CredentialsProviderError|ProviderError)$/.test(e.name) ? `${e.name}: ` : '';
-  return `${code}${String(e.message ?? err).replace(/\s+/g, ' ').trim()}`;
-}
-
-function ambientLinks(env: VaultAwsContext['env'], sdk: Sdk, clientConfig: { region: string; endpoint?: string }): { label: string; get: Source }[] {
-  const links: { label: string; get: Source }[] = [];
-  const profile = env.AWS_PROFILE;
-  if (!profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    const creds = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
-    links.push({ label: 'environment (AWS_ACCESS_KEY_ID)', get: async () => creds });
-  }
-  const home = env.HOME || env.USERPROFILE || homedir();
-  const filepath = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
-  const configFilepath = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
-  links.push({ label: `profile ${profile || 'default'}`, get: sdk.fromIni({ profile: profile || 'default', filepath, configFilepath, clientConfig }) });
-  if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN) {
-    links.push({
-      label: `web identity (AWS_ROLE_ARN ${env.AWS_ROLE_ARN})`,
-      get: sdk.fromTokenFile({ webIdentityTokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE, roleArn: env.AWS_ROLE_ARN, roleSessionName: env.AWS_ROLE_SESSION_NAME || 'certctl', clientConfig }),
-    });
-  }
-  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-  const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  const imdsOff = Boolean(env.AWS_EC2_METADATA_DISABLED) && env.AWS_EC2_METADATA_DISABLED!.toLowerCase() !== 'false';
-  if (relative || full) {
-    links.push({
-      label: 'container credentials endpoint',
-      get: sdk.fromHttp({
-        awsContainerCredentialsRelativeUri: relative,
-        awsContainerCredentialsFullUri: full,
-        awsContainerAuthorizationToken: env.AWS_CONTAINER_AUTHORIZATION_TOKEN,
-        awsContainerAuthorizationTokenFile: env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
-      }),
-    });
-  } else if (!imdsOff) {
-    links.push({ label: 'EC2 instance metadata', get: sdk.fromInstanceMetadata({ timeout: 1000, maxRetries: 0 }) });
-  }
-  return links;
+  const { credentials, source } = await firstAwsCredentials(ambientAwsLinks(ctx.env, await load(), clientConfig), {
+    failed: (label, detail) => new VaultAwsCredentialsError(`AWS credentials from ${label}: ${detail}`),
+    none: (tried) =>
+      new VaultAwsCredentialsError(
+        `no AWS credentials found for Vault AWS auth: provide AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (EKS IRSA), or set auth.aws.serviceAccountRef and iamRoleArn (tried ${tried})`,
+      ),
+  });
+  return { credentials, region, source };
 }

@@ -8,20 +8,17 @@
  * subdomain not the account's, or the caller's address outside `allowfrom`), 400 `bad_txt` /
  * `bad_subdomain`, 500 `db_error`.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpTransportError, TRANSIENT_TRANSPORT_CODES, sendJson } from '../../shared/json-http.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
+import { redact } from '../../shared/redact.js';
+import { DEFAULT_API_TUNING, RetryableError, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import type { AcmeDnsAccount } from './accounts.js';
 
 /** Timing knobs; the defaults suit a server, tests shrink them. */
-export interface AcmeDnsTuning {
-  retryBaseMs: number;
-  retryMaxDelayMs: number;
-  retryBudgetMs: number;
-  maxAttempts: number;
-  requestTimeoutMs: number;
-}
+export type AcmeDnsTuning = ApiTuning;
 
-export const DEFAULT_TUNING: AcmeDnsTuning = { retryBaseMs: 500, retryMaxDelayMs: 8000, retryBudgetMs: 60_000, maxAttempts: 6, requestTimeoutMs: 30_000 };
+/** Retries for up to 60 s per update, in at most 6 attempts. */
+export const DEFAULT_TUNING: AcmeDnsTuning = { ...DEFAULT_API_TUNING, maxAttempts: 6 };
 
 /** A failed update as one line. */
 export class AcmeDnsError extends Error {
@@ -47,40 +44,34 @@ function hint(status: number, code: string, account: AcmeDnsAccount): string {
 }
 
 /** Updates the account's TXT values with `value`, retrying 5xx answers and transient network errors. */
-export async function updateTxt(host: string, account: AcmeDnsAccount, value: string, tuning: AcmeDnsTuning, debug: (m: string) => void, signal?: AbortSignal): Promise<void> {
+export function updateTxt(host: string, account: AcmeDnsAccount, value: string, tuning: AcmeDnsTuning, debug: (m: string) => void, signal?: AbortSignal): Promise<void> {
   const url = new URL(`${host}/update`);
   const where = `acmedns: update ${account.fulldomain ?? account.subdomain} (account of ${account.domain}) at ${url.origin}${url.pathname}`;
-  const started = Date.now();
-  const redact = (s: string): string => [account.password, account.username].reduce((acc, x) => (x.length >= 4 ? acc.split(x).join('[redacted]') : acc), s);
-  for (let attempt = 1; ; attempt++) {
-    let failure: { status: number; code: string; text: string; retry: boolean };
+  const scrub = (s: string): string => redact(s, [account.password, account.username]);
+  // Retried failures are told with `-v` as `where: what`; the last one is thrown with its hint.
+  const failed = (status: number, code: string, what: string, retry: boolean): Error => {
+    const h = hint(status, code, account);
+    const giveUp = (after: string): Error => new AcmeDnsError(scrub(`${where}: ${what}${h ? ` (${h})` : ''}${after}`), status, code);
+    return retry ? new RetryableError(scrub(`${where}: ${what}`), { giveUp }) : giveUp('');
+  };
+  return withRetries({ tuning, signal, debug }, async () => {
+    let res;
     try {
-      const res = await sendJson({
+      res = await sendHttp({
         method: 'POST',
         url,
-        headers: { 'x-api-user': account.username, 'x-api-key': account.password, 'user-agent': 'certctl' },
-        body: { subdomain: account.subdomain, txt: value },
+        headers: { accept: 'application/json', 'x-api-user': account.username, 'x-api-key': account.password },
+        json: { subdomain: account.subdomain, txt: value },
         timeoutMs: tuning.requestTimeoutMs,
         signal,
       });
-      if (res.status === 200) return;
-      const code = (res.json as { error?: unknown } | undefined)?.error;
-      const text = typeof code === 'string' ? code : res.text.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no body';
-      failure = { status: res.status, code: typeof code === 'string' ? code : '', text, retry: res.status >= 500 && code !== 'bad_txt' };
     } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      if (!(err instanceof HttpTransportError)) throw err;
-      failure = { status: 0, code: err.code, text: `${err.code}: ${err.message}`, retry: TRANSIENT_TRANSPORT_CODES.has(err.code) };
+      if (!(err instanceof NetworkError)) throw err;
+      throw failed(0, err.code, `${err.code}: ${err.detail}`, TRANSIENT_NETWORK_CODES.has(err.code));
     }
-    const delay = Math.min(tuning.retryMaxDelayMs, tuning.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-    const what = failure.status ? `HTTP ${failure.status} ${failure.text}` : failure.text;
-    if (failure.retry && attempt < tuning.maxAttempts && Date.now() - started + delay <= tuning.retryBudgetMs) {
-      debug(redact(`${where}: ${what}; retrying in ${Math.ceil(delay)} ms`));
-      await sleep(delay, undefined, { signal });
-      continue;
-    }
-    const h = hint(failure.status, failure.code, account);
-    const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-    throw new AcmeDnsError(redact(`${where}: ${what}${h ? ` (${h})` : ''}${tries}`), failure.status, failure.code);
-  }
+    if (res.status === 200) return;
+    const code = (res.json as { error?: unknown } | undefined)?.error;
+    const text = typeof code === 'string' ? code : res.text.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no body';
+    throw failed(res.status, typeof code === 'string' ? code : '', `HTTP ${res.status} ${text}`, res.status >= 500 && code !== 'bad_txt');
+  });
 }

@@ -6,11 +6,11 @@
  * `detail`) become one line naming the call, the record, the HTTP status and the problem, with
  * the grant or field to fix.
  */
-import { jsonOf, NetworkError, send, TRANSIENT_NETWORK } from '../rest/http.js';
-import type { HttpResponse } from '../rest/http.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
+import type { HttpResponse } from '../../shared/http-client.js';
 import { firstLine } from '../rest/oauth.js';
-import { RetryableError, retryAfterMs, withRetries } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { RetryableError, retryAfterMs, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { edgeGridAuthorization } from './edgegrid.js';
 import type { EdgeGridCredentials } from './edgegrid.js';
 
@@ -46,7 +46,7 @@ interface Problem {
 export interface EdgeDnsApiOptions {
   host: string;
   credentials: EdgeGridCredentials;
-  tuning: RetryTuning;
+  tuning: ApiTuning;
   extraCa?: string;
   redact: (s: string) => string;
   pace?: (signal?: AbortSignal) => Promise<void>;
@@ -69,7 +69,7 @@ export class EdgeDnsApi {
   async getTxt(zone: string, name: string, signal?: AbortSignal): Promise<EdgeRecordSet | undefined> {
     const res = await this.call('GetRecordSet', zone, this.target(zone, name), 'GET', this.path(zone, name), undefined, [404], signal);
     if (res.status === 404) return undefined;
-    const set = jsonOf<EdgeRecordSet>(res);
+    const set = res.json as EdgeRecordSet | undefined;
     if (!set || !Array.isArray(set.rdata)) throw new AkamaiError(`akamai: GetRecordSet ${this.target(zone, name)}: HTTP ${res.status}: the answer is not a record set (is serviceConsumerDomain right?)`, 'GetRecordSet', res.status, 'NonJson');
     return set;
   }
@@ -114,18 +114,18 @@ export class EdgeDnsApi {
       const headers: Record<string, string> = { Accept: 'application/json', Authorization: edgeGridAuthorization(o.credentials, { method, url, body }), ...(body ? { 'Content-Type': 'application/json' } : {}) };
       let res: HttpResponse;
       try {
-        res = await send({ method, url, headers, body, timeoutMs: o.tuning.requestTimeoutMs, signal, extraCa: o.extraCa });
+        res = await sendHttp({ method, url, headers, body, timeoutMs: o.tuning.requestTimeoutMs, signal, extraCa: o.extraCa });
       } catch (err) {
-        if (err instanceof NetworkError && TRANSIENT_NETWORK.has(err.code)) throw new RetryableError(o.redact(`${prefix}: ${err.message}`));
+        if (err instanceof NetworkError && TRANSIENT_NETWORK_CODES.has(err.code)) throw new RetryableError(o.redact(`${prefix}: ${err.message}`));
         if (err instanceof NetworkError) throw new AkamaiError(o.redact(`${prefix}: ${err.message}${err.code === 'ENOTFOUND' ? ' (check serviceConsumerDomain)' : ''}`), action, 0, err.code);
         throw err;
       }
       if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return res;
-      const p = jsonOf<Problem>(res);
+      const p = res.json as Problem | undefined;
       const code = p?.title ?? `HTTP ${res.status}`;
       const detail = firstLine(p?.detail ?? p?.errors?.[0]?.detail ?? (p ? '' : res.text)) || 'no detail';
       const line = o.redact(`${prefix}: HTTP ${res.status}: ${code}: ${detail}${this.hint(res.status, detail, zone)}`);
-      if (res.status === 429 || res.status >= 500) throw new RetryableError(line, retryAfterMs(res.headers['retry-after'] as string | undefined));
+      if (res.status === 429 || res.status >= 500) throw new RetryableError(line, { retryAfterMs: retryAfterMs(res.headers['retry-after']) });
       throw new AkamaiError(line, action, res.status, code);
     });
   }

@@ -9,11 +9,12 @@
  * back after writing and writes again if another writer's replace dropped our value.
  */
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
-import { extraCaFromEnv } from '../rest/http.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { extraCaFromEnv } from '../../shared/http-client.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { quoteTxt, unquoteTxt } from '../rest/txt.js';
 import { zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
@@ -21,7 +22,7 @@ import { AkamaiError, EdgeDnsApi } from './api.js';
 import type { EdgeRecordSet } from './api.js';
 import type { AkamaiConfig } from './config.js';
 import type { EdgeGridCredentials } from './edgegrid.js';
-import { createAkamaiShared, pacerFor } from './shared.js';
+import { createAkamaiShared, REQUEST_RATE } from './shared.js';
 import type { AkamaiShared } from './shared.js';
 
 export type { AkamaiConfig } from './config.js';
@@ -29,13 +30,13 @@ export type { AkamaiShared } from './shared.js';
 export { createAkamaiShared } from './shared.js';
 
 /** Timing knobs; users get the defaults, tests shrink them. */
-export interface AkamaiTuning extends RetryTuning {
+export interface AkamaiTuning extends ApiTuning {
   /** Rounds of read-modify-write when concurrent writers interfere. */
   casAttempts: number;
 }
 
 /** Retries for up to 60 s per call, 8 rounds against concurrent writers. */
-export const DEFAULT_TUNING: AkamaiTuning = { ...DEFAULT_RETRY, casAttempts: 8 };
+export const DEFAULT_TUNING: AkamaiTuning = { ...DEFAULT_API_TUNING, casAttempts: 8 };
 
 /** Knobs for tests; users get the defaults. */
 export interface AkamaiOptions {
@@ -71,8 +72,8 @@ export async function createAkamaiProvider(config: AkamaiConfig, ctx: ProviderCo
   const account = JSON.stringify([ctx.secretNamespace, config.serviceConsumerDomain, ...refs]);
   const credentials = await memo(shared.credentials, account, () => readCredentials(config, ctx));
   const scrub = (s: string): string => redact(s, [credentials.clientSecret, credentials.accessToken, credentials.clientToken]);
-  const pace = pacerFor(shared, account, (ms) => ctx.debug(`akamai: pacing Edge DNS requests (5 per second per API client): waiting ${Math.ceil(ms)} ms`));
-  const api = new EdgeDnsApi({ host: config.serviceConsumerDomain, credentials, tuning, extraCa: extraCaFromEnv(ctx.env), redact: scrub, pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms) => ctx.debug(`akamai: pacing Edge DNS requests (5 per second per API client): waiting ${Math.ceil(ms)} ms`));
+  const api = new EdgeDnsApi({ host: config.serviceConsumerDomain, credentials, tuning, extraCa: extraCaFromEnv(ctx.env), redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<string> {
     const candidates = zoneCandidates(record.fqdn, record.zone);

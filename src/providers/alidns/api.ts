@@ -4,20 +4,15 @@
  * over `@alicloud/pop-core`, with one retry policy and one error format. Requests are POSTed so
  * the signed parameters (AccessKeyId, SecurityToken) never appear in a URL.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type RPCClient from '@alicloud/pop-core';
+import { DEFAULT_API_TUNING, RetryableError, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 
 /** Timing knobs; the defaults suit the API, tests shrink them. */
-export interface AliDnsTuning {
-  retryBaseMs: number;
-  retryMaxDelayMs: number;
-  retryBudgetMs: number;
-  maxAttempts: number;
-  requestTimeoutMs: number;
-}
+export type AliDnsTuning = ApiTuning;
 
 /** The API's timing: retries for up to 60 s per call, 10 s per request. */
-export const DEFAULT_TUNING: AliDnsTuning = { retryBaseMs: 500, retryMaxDelayMs: 8000, retryBudgetMs: 60_000, maxAttempts: 8, requestTimeoutMs: 10_000 };
+export const DEFAULT_TUNING: AliDnsTuning = { ...DEFAULT_API_TUNING, requestTimeoutMs: 10_000 };
 
 /** One DNS record as the API lists it. */
 export interface AliRecord {
@@ -66,6 +61,8 @@ export class AliDnsApi {
     private readonly tuning: AliDnsTuning,
     /** Removes credential strings from messages. */
     private readonly redact: (s: string) => string,
+    /** Told about retries; messages are redacted first. */
+    private readonly debug: (message: string) => void = () => {},
   ) {}
 
   /** True when `domain` is a domain of the account; false when the API says it is not. */
@@ -107,24 +104,18 @@ export class AliDnsApi {
   }
 
   /** One request with retries; failures become an {@link AliDnsError} line. */
-  private async call<T = unknown>(action: string, target: string, params: Record<string, string | number>, signal?: AbortSignal): Promise<T> {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
+  private call<T = unknown>(action: string, target: string, params: Record<string, string | number>, signal?: AbortSignal): Promise<T> {
+    return withRetries({ tuning: this.tuning, signal, debug: this.debug }, async () => {
       try {
         return await this.client.request<T>(action, params, { method: 'POST', timeout: this.tuning.requestTimeoutMs });
       } catch (err) {
         const [code, message] = describe(err as PopError);
-        const delay = Math.min(this.tuning.retryMaxDelayMs, this.tuning.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-        if (RETRY.test(code) && attempt < this.tuning.maxAttempts && Date.now() - started + delay <= this.tuning.retryBudgetMs) {
-          await sleep(delay, undefined, { signal });
-          continue;
-        }
+        const line = `alidns: ${action} ${target}: ${code}: ${message}`;
         const hint = (HINTS.find(([re]) => re.test(code))?.[1] ?? '').replace('%s', action);
-        const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-        throw new AliDnsError(this.redact(`alidns: ${action} ${target}: ${code}: ${message}${hint}${tries}`), action, code);
+        const giveUp = (after: string): Error => new AliDnsError(this.redact(`${line}${hint}${after}`), action, code);
+        throw RETRY.test(code) ? new RetryableError(this.redact(line), { giveUp }) : giveUp('');
       }
-    }
+    });
   }
 }
 

@@ -9,6 +9,8 @@
  */
 import { envSecret } from '../../shared/env-secret.js';
 import { memo } from '../../shared/memo.js';
+import { redact } from '../../shared/redact.js';
+import { unquoteTxt } from '../rest/txt.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { AliDnsApi, AliDnsError, DEFAULT_TUNING } from './api.js';
 import type { AliDnsTuning, AliRecord } from './api.js';
@@ -66,8 +68,6 @@ async function credentials(s: AliDnsSettings, ctx: ProviderContext): Promise<Ali
 }
 
 const bare = (name: string): string => name.replace(/\.$/, '').toLowerCase();
-/** Values added through the console may come back quoted. */
-const unquote = (v: string): string => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v);
 
 /** The RR of `fqdn` relative to `domain`: `_acme-challenge.a.b` for `_acme-challenge.a.b.example.com` in `example.com`. */
 export function relativeName(fqdn: string, domain: string): string {
@@ -83,9 +83,8 @@ export async function createAliDnsProvider(settings: AliDnsSettings, ctx: Provid
   const creds = await credentials(settings, ctx);
   const { default: RPCClient } = await import('@alicloud/pop-core');
   const client = new RPCClient({ ...creds, endpoint: settings.endpoint, apiVersion: '2015-01-09' });
-  const secrets = [creds.accessKeySecret, creds.securityToken, creds.accessKeyId].filter((s): s is string => Boolean(s && s.length >= 4));
-  const redact = (s: string): string => secrets.reduce((acc, x) => acc.split(x).join('<redacted>'), s);
-  const api = new AliDnsApi(client, { ...DEFAULT_TUNING, ...options.tuning }, redact);
+  const secrets = [creds.accessKeySecret, creds.securityToken, creds.accessKeyId].filter((s): s is string => Boolean(s));
+  const api = new AliDnsApi(client, { ...DEFAULT_TUNING, ...options.tuning }, (s) => redact(s, secrets), ctx.debug);
   const account = `${settings.endpoint}|${creds.accessKeyId}`;
 
   async function lookUp(zone: string, signal?: AbortSignal): Promise<string> {
@@ -102,7 +101,8 @@ export async function createAliDnsProvider(settings: AliDnsSettings, ctx: Provid
     const domain = await domainFor(record, signal);
     const rr = relativeName(record.fqdn, domain);
     const all = await api.txtRecords(bare(record.fqdn), domain, signal);
-    return { domain, rr, found: all.filter((r) => r.RR.toLowerCase() === rr && r.Type === 'TXT' && unquote(r.Value) === record.value) };
+    // Values added through the console may come back quoted.
+    return { domain, rr, found: all.filter((r) => r.RR.toLowerCase() === rr && r.Type === 'TXT' && unquoteTxt(r.Value) === record.value) };
   }
 
   return {

@@ -6,11 +6,11 @@
  * resets) and one error format. ARM error bodies (`error.code`, `error.message`) become one line
  * naming the operation, the record, the HTTP status and the code, with the role to grant.
  */
-import { jsonOf, NetworkError, send, TRANSIENT_NETWORK } from '../rest/http.js';
-import type { HttpResponse } from '../rest/http.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
+import type { HttpResponse } from '../../shared/http-client.js';
 import { firstLine } from '../rest/oauth.js';
-import { RetryableError, retryAfterMs, withRetries } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { RetryableError, retryAfterMs, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import type { TokenSource } from '../rest/token.js';
 import type { AzureCloud } from './cloud.js';
 import type { AzureZoneType } from './config.js';
@@ -54,7 +54,7 @@ export interface AzureDnsApiOptions {
   resourceGroupName: string;
   zoneType: AzureZoneType;
   token: TokenSource;
-  tuning: RetryTuning;
+  tuning: ApiTuning;
   extraCa?: string;
   redact: (s: string) => string;
   pace?: (signal?: AbortSignal) => Promise<void>;
@@ -93,7 +93,7 @@ export class AzureDnsApi {
   async getTxt(zone: string, relative: string, signal?: AbortSignal): Promise<TxtRecordSet | undefined> {
     const res = await this.call('RecordSets.Get', zone, this.target(zone, relative), 'GET', this.txtPath(zone, relative), undefined, {}, SET_ABSENT, signal);
     if (res.status === 404) return undefined;
-    const body = jsonOf<{ etag?: string; properties?: Record<string, unknown> }>(res) ?? {};
+    const body = (res.json as { etag?: string; properties?: Record<string, unknown> } | undefined) ?? {};
     const properties = { ...(body.properties ?? {}) };
     const txt = (properties[this.shape.txt] as { value?: string[] }[] | undefined) ?? [];
     return { etag: body.etag ?? (res.headers.etag as string | undefined) ?? '', ttl: Number(properties[this.shape.ttl] ?? 0), records: txt.map((r) => r.value ?? []), properties };
@@ -157,7 +157,7 @@ export class AzureDnsApi {
       const token = await o.token(signal);
       let res: HttpResponse;
       try {
-        res = await send({
+        res = await sendHttp({
           method,
           url,
           headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
@@ -167,17 +167,17 @@ export class AzureDnsApi {
           extraCa: o.extraCa,
         });
       } catch (err) {
-        if (err instanceof NetworkError && TRANSIENT_NETWORK.has(err.code)) throw new RetryableError(o.redact(`${prefix}: ${err.message}`));
+        if (err instanceof NetworkError && TRANSIENT_NETWORK_CODES.has(err.code)) throw new RetryableError(o.redact(`${prefix}: ${err.message}`));
         if (err instanceof NetworkError) throw new ArmError(o.redact(`${prefix}: ${err.message}`), action, 0, err.code);
         throw err;
       }
       if (res.status >= 200 && res.status < 300) return res;
-      const parsed = jsonOf<ArmErrorBody>(res);
+      const parsed = res.json as ArmErrorBody | undefined;
       const code = parsed?.error?.code ?? parsed?.code ?? `HTTP ${res.status}`;
       if (absent(res.status, code)) return res;
       const message = firstLine(parsed?.error?.message ?? parsed?.message ?? res.text) || 'no message';
       const line = o.redact(`${prefix}: HTTP ${res.status}: ${code}: ${message}${this.hint(code, res.status, zone)}`);
-      if (res.status === 429 || res.status >= 500) throw new RetryableError(line, retryAfterMs(res.headers['retry-after'] as string | undefined));
+      if (res.status === 429 || res.status >= 500) throw new RetryableError(line, { retryAfterMs: retryAfterMs(res.headers['retry-after']) });
       throw new ArmError(line, action, res.status, code);
     });
   }

@@ -10,7 +10,8 @@
  * - `AZURE_AUTHORITY_HOST` (azidentity, set by AKS workload identity): the Azure AD host, used
  *   when the manifest does not name `environment` (an explicit cloud wins, as in azidentity).
  */
-import { insecureEndpoint, jsonOf, NetworkError, send } from '../rest/http.js';
+import { NetworkError, sendHttp } from '../../shared/http-client.js';
+import { endpointProblem } from '../../shared/endpoint-url.js';
 import type { AzureDnsConfig, AzureEnvironment } from './config.js';
 
 /** The endpoints of one cloud. */
@@ -55,7 +56,7 @@ export function cloudFromMetadata(doc: unknown, wanted: string, metadataUrl: URL
   const resourceManager = (c.resourceManager ?? metadataUrl.origin).replace(/\/+$/, '');
   if (!login || !audience) throw new Error(`azuredns: ARM_CLOUD_METADATA_URL ${metadataUrl.origin}${metadataUrl.pathname}: cloud ${JSON.stringify(c.name ?? '')} has no authentication.loginEndpoint or authentication.audiences`);
   for (const u of [resourceManager, login]) {
-    const problem = insecureEndpoint(u);
+    const problem = endpointProblem(u);
     if (problem) throw new Error(`azuredns: ARM_CLOUD_METADATA_URL: ${problem}`);
   }
   const which = named ? `cloud ${c.name}` : `its first cloud ${JSON.stringify(c.name ?? '')} (none is named ${wanted})`;
@@ -68,23 +69,23 @@ export async function resolveCloud(config: Pick<AzureDnsConfig, 'environment' | 
   let cloud: AzureCloud = { ...builtIn, source: `environment ${config.environment}` };
   const metadata = env.ARM_CLOUD_METADATA_URL;
   if (metadata) {
-    const problem = insecureEndpoint(metadata);
+    const problem = endpointProblem(metadata);
     if (problem) throw new Error(`azuredns: ARM_CLOUD_METADATA_URL: ${problem}`);
     const url = new URL(metadata);
     let res;
     try {
-      res = await send({ method: 'GET', url, headers: { Accept: 'application/json' }, timeoutMs: opts.timeoutMs, signal: opts.signal, extraCa: opts.extraCa });
+      res = await sendHttp({ method: 'GET', url, headers: { Accept: 'application/json' }, timeoutMs: opts.timeoutMs, signal: opts.signal, extraCa: opts.extraCa });
     } catch (err) {
       if (err instanceof NetworkError) throw new Error(`azuredns: ARM_CLOUD_METADATA_URL: ${err.message}`);
       throw err;
     }
-    const doc = res.status === 200 ? jsonOf<unknown>(res) : undefined;
+    const doc = res.status === 200 ? res.json : undefined;
     if (doc === undefined) throw new Error(`azuredns: ARM_CLOUD_METADATA_URL ${url.origin}${url.pathname}: HTTP ${res.status}, not a metadata document`);
     cloud = cloudFromMetadata(doc, builtIn.name, url);
   }
   const authority = env.AZURE_AUTHORITY_HOST;
   if (authority && !config.environmentWritten) {
-    const problem = insecureEndpoint(authority);
+    const problem = endpointProblem(authority);
     if (problem) throw new Error(`azuredns: AZURE_AUTHORITY_HOST: ${problem}`);
     cloud = { ...cloud, authorityHost: withSlash(authority), source: `${cloud.source}, AZURE_AUTHORITY_HOST` };
   }

@@ -19,8 +19,8 @@
 import { readFile } from 'node:fs/promises';
 import { requestToken, TokenError } from '../rest/oauth.js';
 import type { TokenRequest } from '../rest/oauth.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { cachedTokenSource } from '../rest/token.js';
 import type { AccessToken, TokenSource } from '../rest/token.js';
 import type { ProviderContext } from '../provider.js';
@@ -38,7 +38,7 @@ export interface AzureCredentials {
 
 /** How the exchanges run. */
 export interface CredentialOptions {
-  tuning: RetryTuning;
+  tuning: ApiTuning;
   extraCa?: string;
   debug: (message: string) => void;
 }
@@ -109,7 +109,7 @@ function workloadIdentity(config: AzureDnsConfig, env: ProviderContext['env'], c
 }
 
 /** IMDS answers quickly or not at all: a short deadline and few attempts, so a machine outside Azure gets its error soon. */
-const IMDS_TUNING: Partial<RetryTuning> = { requestTimeoutMs: 5000, maxAttempts: 3, retryBudgetMs: 20_000 };
+const IMDS_TUNING: Partial<ApiTuning> = { requestTimeoutMs: 5000, maxAttempts: 3, retryBudgetMs: 20_000 };
 
 function managedIdentity(config: AzureDnsConfig, env: ProviderContext['env'], cloud: AzureCloud, opts: CredentialOptions): AzureCredentials {
   const mi = config.managedIdentity ?? {};
@@ -182,7 +182,7 @@ function managedIdentity(config: AzureDnsConfig, env: ProviderContext['env'], cl
 
 /** The credentials of `config`, as cert-manager picks them. */
 export async function azureCredentials(config: AzureDnsConfig, ctx: ProviderContext, cloud: AzureCloud, opts: Partial<CredentialOptions> = {}): Promise<AzureCredentials> {
-  const o: CredentialOptions = { tuning: opts.tuning ?? DEFAULT_RETRY, extraCa: opts.extraCa, debug: opts.debug ?? ctx.debug };
+  const o: CredentialOptions = { tuning: opts.tuning ?? DEFAULT_API_TUNING, extraCa: opts.extraCa, debug: opts.debug ?? ctx.debug };
   if (config.clientID) return servicePrincipal(config, ctx, cloud, o);
   if (ctx.env.AZURE_FEDERATED_TOKEN_FILE) return workloadIdentity(config, ctx.env, cloud, o);
   return managedIdentity(config, ctx.env, cloud, o);

@@ -11,11 +11,12 @@
  * provider reads again. Changes to one name are also serialized in this process.
  */
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
-import { extraCaFromEnv } from '../rest/http.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { extraCaFromEnv } from '../../shared/http-client.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { splitTxt } from '../rest/txt.js';
 import { relativeName, zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
@@ -24,7 +25,7 @@ import { resolveCloud } from './cloud.js';
 import type { AzureCloud } from './cloud.js';
 import type { AzureDnsConfig } from './config.js';
 import { azureCredentials } from './credentials.js';
-import { createAzureDnsShared, pacerFor } from './shared.js';
+import { createAzureDnsShared, REQUEST_RATE } from './shared.js';
 import type { AzureDnsShared } from './shared.js';
 
 export type { AzureDnsConfig } from './config.js';
@@ -32,13 +33,13 @@ export type { AzureDnsShared } from './shared.js';
 export { createAzureDnsShared } from './shared.js';
 
 /** Timing knobs; users get the defaults, tests shrink them. */
-export interface AzureDnsTuning extends RetryTuning {
+export interface AzureDnsTuning extends ApiTuning {
   /** Read-modify-write rounds when concurrent writers keep changing the record set. */
   casAttempts: number;
 }
 
 /** Retries for up to 60 s per call, 8 read-modify-write rounds. */
-export const DEFAULT_TUNING: AzureDnsTuning = { ...DEFAULT_RETRY, casAttempts: 8 };
+export const DEFAULT_TUNING: AzureDnsTuning = { ...DEFAULT_API_TUNING, casAttempts: 8 };
 
 /** Knobs for tests; users get the defaults. */
 export interface AzureDnsOptions {
@@ -81,8 +82,8 @@ export async function createAzureDnsProvider(config: AzureDnsConfig, ctx: Provid
   const creds = await memo(shared.credentials, credentialKey, () => azureCredentials(config, ctx, cloud, { tuning, extraCa }));
   const scrub = (s: string): string => redact(s, creds.secrets);
   const account = JSON.stringify([cloud.resourceManager, config.subscriptionID, config.resourceGroupName, config.zoneType]);
-  const pace = pacerFor(shared, `${cloud.resourceManager}|${config.subscriptionID}`, (ms) => ctx.debug(`azuredns: pacing Resource Manager requests (10 per second per subscription): waiting ${Math.ceil(ms)} ms`));
-  const api = new AzureDnsApi({ ...config, cloud, token: creds.token, tuning, extraCa, redact: scrub, pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, `${cloud.resourceManager}|${config.subscriptionID}`, REQUEST_RATE, (ms) => ctx.debug(`azuredns: pacing Resource Manager requests (10 per second per subscription): waiting ${Math.ceil(ms)} ms`));
+  const api = new AzureDnsApi({ ...config, cloud, token: creds.token, tuning, extraCa, redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
   ctx.debug(`azuredns: ${cloud.resourceManager} (${cloud.source}), credentials: ${creds.source}`);
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<AzureZone> {

@@ -9,11 +9,12 @@
  * The base URL is `https://dns.googleapis.com/dns/v1/`, or `CLOUDSDK_API_ENDPOINT_OVERRIDES_DNS`
  * (gcloud's `api_endpoint_overrides/dns` property), e.g. for Private Service Connect endpoints.
  */
-import { insecureEndpoint, jsonOf, NetworkError, send, TRANSIENT_NETWORK } from '../rest/http.js';
-import type { HttpResponse } from '../rest/http.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
+import { endpointProblem } from '../../shared/endpoint-url.js';
+import type { HttpResponse } from '../../shared/http-client.js';
 import { firstLine } from '../rest/oauth.js';
-import { RetryableError, retryAfterMs, withRetries } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { RetryableError, retryAfterMs, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import type { TokenSource } from '../rest/token.js';
 
 /** Cloud DNS API v1, as googleapis calls it. */
@@ -60,7 +61,7 @@ export class GoogleApiError extends Error {
 export function apiBase(env: Record<string, string | undefined>): string {
   const override = env.CLOUDSDK_API_ENDPOINT_OVERRIDES_DNS;
   if (!override) return DEFAULT_BASE;
-  const problem = insecureEndpoint(override);
+  const problem = endpointProblem(override);
   if (problem) throw new Error(`clouddns: CLOUDSDK_API_ENDPOINT_OVERRIDES_DNS: ${problem}`);
   const u = new URL(override);
   const path = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
@@ -79,7 +80,7 @@ export interface CloudDnsApiOptions {
   project: string;
   token: TokenSource;
   quotaProject?: string;
-  tuning: RetryTuning;
+  tuning: ApiTuning;
   extraCa?: string;
   redact: (s: string) => string;
   pace?: (signal?: AbortSignal) => Promise<void>;
@@ -153,22 +154,22 @@ export class CloudDnsApi {
       const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...(o.quotaProject ? { 'x-goog-user-project': o.quotaProject } : {}) };
       let res: HttpResponse;
       try {
-        res = await send({ method, url, headers, body, timeoutMs: o.tuning.requestTimeoutMs, signal, extraCa: o.extraCa });
+        res = await sendHttp({ method, url, headers, body, timeoutMs: o.tuning.requestTimeoutMs, signal, extraCa: o.extraCa });
       } catch (err) {
-        if (err instanceof NetworkError && TRANSIENT_NETWORK.has(err.code)) throw new RetryableError(o.redact(`${prefix}: ${err.message}`));
+        if (err instanceof NetworkError && TRANSIENT_NETWORK_CODES.has(err.code)) throw new RetryableError(o.redact(`${prefix}: ${err.message}`));
         if (err instanceof NetworkError) throw new GoogleApiError(o.redact(`${prefix}: ${err.message}`), action, 0, err.code);
         throw err;
       }
       if (res.status >= 200 && res.status < 300) {
-        const parsed = jsonOf<T>(res);
+        const parsed = res.json as T | undefined;
         if (parsed === undefined) throw new GoogleApiError(`${prefix}: HTTP ${res.status}: the answer is not JSON (is CLOUDSDK_API_ENDPOINT_OVERRIDES_DNS right?)`, action, res.status, 'NonJson');
         return parsed;
       }
-      const e = jsonOf<GoogleErrorBody>(res)?.error;
+      const e = (res.json as GoogleErrorBody | undefined)?.error;
       const reason = e?.errors?.[0]?.reason ?? e?.status ?? `HTTP ${res.status}`;
       const message = firstLine(e?.message ?? res.text) || 'no message';
       const line = o.redact(`${prefix}: HTTP ${res.status}: ${reason}: ${message}${this.hint(res.status, reason, action)}`);
-      if (res.status === 429 || res.status >= 500 || RETRY_REASONS.has(reason)) throw new RetryableError(line, retryAfterMs(res.headers['retry-after'] as string | undefined));
+      if (res.status === 429 || res.status >= 500 || RETRY_REASONS.has(reason)) throw new RetryableError(line, { retryAfterMs: retryAfterMs(res.headers['retry-after']) });
       throw new GoogleApiError(line, action, res.status, reason);
     });
   }

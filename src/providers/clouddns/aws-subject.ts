@@ -10,7 +10,7 @@
  * of the instance metadata `url`. IMDSv2 is used when the config names `imdsv2_session_token_url`.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { NetworkError, send } from '../rest/http.js';
+import { NetworkError, sendHttp } from '../../shared/http-client.js';
 
 /** Where the config says to look. */
 export interface AwsSubjectSource {
@@ -52,7 +52,7 @@ export function sigV4(method: string, url: URL, headers: Record<string, string>,
 async function metadata(url: string, label: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal, method: 'GET' | 'PUT' = 'GET'): Promise<string> {
   let res;
   try {
-    res = await send({ method, url: new URL(url), headers, timeoutMs, signal });
+    res = await sendHttp({ method, url: new URL(url), headers, timeoutMs, signal });
   } catch (err) {
     if (err instanceof NetworkError) throw new Error(`${label}: AWS instance metadata: ${err.message}`);
     throw err;

@@ -6,7 +6,7 @@
  * anything is ordered, with the field that is wrong and never a secret.
  */
 import { createPrivateKey } from 'node:crypto';
-import { insecureEndpoint } from '../rest/http.js';
+import { endpointProblem } from '../../shared/endpoint-url.js';
 import type { AwsSubjectSource } from './aws-subject.js';
 
 /** Google's OAuth 2.0 token endpoint, when a credential file names none. */
@@ -60,7 +60,7 @@ function need(o: Json, k: string, where: string, what: string): string {
 }
 
 function endpoint(value: string, field: string, where: string): string {
-  const problem = insecureEndpoint(value);
+  const problem = endpointProblem(value);
   if (problem) throw new Error(`${where}: ${field}: ${problem}`);
   return value;
 }

@@ -17,11 +17,11 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { NetworkError, send } from '../rest/http.js';
+import { NetworkError, sendHttp } from '../../shared/http-client.js';
 import { requestToken, TokenError } from '../rest/oauth.js';
 import type { TokenRequest } from '../rest/oauth.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { cachedTokenSource } from '../rest/token.js';
 import type { AccessToken, TokenSource } from '../rest/token.js';
 import type { ProviderContext } from '../provider.js';
@@ -48,7 +48,7 @@ export interface GoogleCredentials {
 
 /** How the exchanges run. */
 export interface GoogleCredentialOptions {
-  tuning: RetryTuning;
+  tuning: ApiTuning;
   extraCa?: string;
   debug: (message: string) => void;
 }
@@ -92,7 +92,7 @@ async function subjectToken(src: SubjectTokenSource, audience: string, env: Prov
     const url = new URL(src.url);
     let res;
     try {
-      res = await send({ method: 'GET', url, headers: src.headers, timeoutMs: opts.tuning.requestTimeoutMs, signal, extraCa: opts.extraCa });
+      res = await sendHttp({ method: 'GET', url, headers: src.headers, timeoutMs: opts.tuning.requestTimeoutMs, signal, extraCa: opts.extraCa });
     } catch (err) {
       if (err instanceof NetworkError) throw new Error(`${label}: subject token URL: ${err.message}`);
       throw err;
@@ -218,7 +218,7 @@ function metadataServer(env: ProviderContext['env'], tried: string[], opts: Goog
 
 /** The credentials of `config`: the key in the Secret, else Application Default Credentials from `ctx.env`. */
 export async function googleCredentials(config: CloudDnsConfig, ctx: ProviderContext, opts: Partial<GoogleCredentialOptions> = {}): Promise<GoogleCredentials> {
-  const o: GoogleCredentialOptions = { tuning: opts.tuning ?? DEFAULT_RETRY, extraCa: opts.extraCa, debug: opts.debug ?? ctx.debug };
+  const o: GoogleCredentialOptions = { tuning: opts.tuning ?? DEFAULT_API_TUNING, extraCa: opts.extraCa, debug: opts.debug ?? ctx.debug };
   const ref = config.serviceAccountSecretRef;
   if (ref) {
     const where = `serviceAccountSecretRef ${ref.name}/${ref.key}`;

@@ -11,11 +11,12 @@
  * alreadyExists), and the provider reads again. Present waits until the change is done.
  */
 import { memo } from '../../shared/memo.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import { redact } from '../../shared/redact.js';
 import { sleep } from '../../shared/sleep.js';
-import { extraCaFromEnv } from '../rest/http.js';
-import { DEFAULT_RETRY } from '../rest/retry.js';
-import type { RetryTuning } from '../rest/retry.js';
+import { extraCaFromEnv } from '../../shared/http-client.js';
+import { DEFAULT_API_TUNING } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 import { quoteTxt, unquoteTxt } from '../rest/txt.js';
 import { zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
@@ -23,7 +24,7 @@ import { apiBase, CloudDnsApi, GoogleApiError } from './api.js';
 import type { RRSet } from './api.js';
 import type { CloudDnsConfig } from './config.js';
 import { googleCredentials } from './credentials.js';
-import { createCloudDnsShared, pacerFor } from './shared.js';
+import { createCloudDnsShared, REQUEST_RATE } from './shared.js';
 import type { CloudDnsShared } from './shared.js';
 
 export type { CloudDnsConfig } from './config.js';
@@ -31,7 +32,7 @@ export type { CloudDnsShared } from './shared.js';
 export { createCloudDnsShared } from './shared.js';
 
 /** Timing knobs; users get the defaults, tests shrink them. */
-export interface CloudDnsTuning extends RetryTuning {
+export interface CloudDnsTuning extends ApiTuning {
   /** Read-modify-write rounds when concurrent writers keep changing the record set. */
   casAttempts: number;
   /** changes.get polling: first interval, growing ×1.5 up to `pollMaxMs`, for at most `doneTimeoutMs`. */
@@ -41,7 +42,7 @@ export interface CloudDnsTuning extends RetryTuning {
 }
 
 /** Retries for up to 60 s per call; changes polled for at most 3 minutes. */
-export const DEFAULT_TUNING: CloudDnsTuning = { ...DEFAULT_RETRY, casAttempts: 8, pollFirstMs: 1000, pollMaxMs: 5000, doneTimeoutMs: 180_000 };
+export const DEFAULT_TUNING: CloudDnsTuning = { ...DEFAULT_API_TUNING, casAttempts: 8, pollFirstMs: 1000, pollMaxMs: 5000, doneTimeoutMs: 180_000 };
 
 /** Knobs for tests; users get the defaults. */
 export interface CloudDnsOptions {
@@ -77,8 +78,8 @@ export async function createCloudDnsProvider(config: CloudDnsConfig, ctx: Provid
   );
   const creds = await memo(shared.credentials, credentialKey, () => googleCredentials(config, ctx, { tuning, extraCa }));
   const scrub = (s: string): string => redact(s, creds.secrets);
-  const pace = pacerFor(shared, `${base}|${config.project}`, (ms) => ctx.debug(`clouddns: pacing Cloud DNS requests (10 per second per project): waiting ${Math.ceil(ms)} ms`));
-  const api = new CloudDnsApi({ base, project: config.project, token: creds.token, quotaProject: creds.quotaProject, tuning, extraCa, redact: scrub, pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, `${base}|${config.project}`, REQUEST_RATE, (ms) => ctx.debug(`clouddns: pacing Cloud DNS requests (10 per second per project): waiting ${Math.ceil(ms)} ms`));
+  const api = new CloudDnsApi({ base, project: config.project, token: creds.token, quotaProject: creds.quotaProject, tuning, extraCa, redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
   ctx.debug(`clouddns: ${base}, project ${config.project}, credentials: ${creds.source}`);
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<CloudDnsZone> {

@@ -3,9 +3,8 @@
  * however many Issuers and Certificates use it), managed-zone lookups, request pacing per project,
  * and the in-process serialization of changes to one name.
  */
-import { createPacer } from '../../shared/pacer.js';
-import type { Pacer } from '../../shared/pacer.js';
-import { KeyedLock } from '../route53/keyed-lock.js';
+import type { RateGate, RateLimit } from '../../shared/rate-gate.js';
+import { KeyedLock } from '../../shared/keyed-lock.js';
 import type { ManagedZone } from './api.js';
 import type { GoogleCredentials } from './credentials.js';
 
@@ -14,24 +13,15 @@ export interface CloudDnsShared {
   credentials: Map<string, Promise<GoogleCredentials>>;
   /** managedZones.list answers, keyed by project + DNS name. */
   zones: Map<string, Promise<ManagedZone[]>>;
-  pacers: Map<string, Pacer>;
+  /** One request gate per project (see {@link REQUEST_RATE}). */
+  gates: Map<string, RateGate>;
   locks: KeyedLock;
 }
 
 /** Cloud DNS allows a few thousand requests per minute per project; 10 per second leaves room for other users of the project. */
-const REQUESTS_PER_SECOND = 10;
+export const REQUEST_RATE: RateLimit = { perSecond: 10, burst: 10 };
 
 /** Fresh state for one run. */
 export function createCloudDnsShared(): CloudDnsShared {
-  return { credentials: new Map(), zones: new Map(), pacers: new Map(), locks: new KeyedLock() };
-}
-
-/** The pacer of one project, created on first use. */
-export function pacerFor(shared: CloudDnsShared, key: string, onWait?: (ms: number) => void): Pacer {
-  let p = shared.pacers.get(key);
-  if (!p) {
-    p = createPacer({ perSecond: REQUESTS_PER_SECOND, burst: REQUESTS_PER_SECOND, onWait });
-    shared.pacers.set(key, p);
-  }
-  return p;
+  return { credentials: new Map(), zones: new Map(), gates: new Map(), locks: new KeyedLock() };
 }

@@ -9,22 +9,16 @@
  * account's gate, and a 429 (Retry-After) or a `Ratelimit` header with no quota left holds the
  * gate for everyone.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpTransportError, TRANSIENT_TRANSPORT_CODES, joinUrl, retryAfterMs, sendJson } from '../../shared/json-http.js';
-import type { JsonHttpResponse } from '../../shared/json-http.js';
+import { joinUrl } from '../../shared/endpoint-url.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
 import type { RateGate } from '../../shared/rate-gate.js';
+import { DEFAULT_API_TUNING, RetryableError, retryAfterMs, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 
 /** Timing knobs; the defaults suit the API, tests shrink them. */
-export interface CloudflareTuning {
-  retryBaseMs: number;
-  retryMaxDelayMs: number;
-  /** No retry starts after this much time spent on one call (a longer Retry-After is reported instead). */
-  retryBudgetMs: number;
-  maxAttempts: number;
-  requestTimeoutMs: number;
-}
+export type CloudflareTuning = ApiTuning;
 
-export const DEFAULT_TUNING: CloudflareTuning = { retryBaseMs: 500, retryMaxDelayMs: 8000, retryBudgetMs: 60_000, maxAttempts: 8, requestTimeoutMs: 30_000 };
+export const DEFAULT_TUNING: CloudflareTuning = DEFAULT_API_TUNING;
 
 /** The v4 API base; CLOUDFLARE_BASE_URL overrides it, as in Cloudflare's own SDKs and in lego. */
 export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
@@ -133,6 +127,7 @@ export class CloudflareApi {
     private readonly gate: RateGate,
     /** Removes credential strings from messages. */
     private readonly redact: (s: string) => string,
+    /** Told about retries and waits; messages are redacted first. */
     private readonly debug: (message: string) => void = () => {},
   ) {}
 
@@ -182,67 +177,44 @@ export class CloudflareApi {
   }
 
   private headers(): Record<string, string> {
-    const ua = { 'user-agent': 'certctl' };
-    return this.auth.kind === 'token' ? { ...ua, authorization: `Bearer ${this.auth.token}` } : { ...ua, 'x-auth-email': this.auth.email, 'x-auth-key': this.auth.key };
+    return this.auth.kind === 'token' ? { authorization: `Bearer ${this.auth.token}` } : { 'x-auth-email': this.auth.email, 'x-auth-key': this.auth.key };
   }
 
   /** One call with retries; failures become a {@link CloudflareError} line. */
-  private async call(action: string, target: string, method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string | number>, body: unknown, signal?: AbortSignal): Promise<CfEnvelope> {
+  private call(action: string, target: string, method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string | number>, body: unknown, signal?: AbortSignal): Promise<CfEnvelope> {
     const started = Date.now();
     const url = joinUrl(this.base, path, query);
-    for (let attempt = 1; ; attempt++) {
+    const where = `cloudflare: ${action} ${target}`;
+    // Retried failures are told with `-v` as `where: what`; the last one is thrown with its hint.
+    const failed = (status: number, codes: number[], text: string, retry: boolean, waitMs?: number): Error => {
+      const what = status ? `HTTP ${status}${codes.length ? `, error ${text}` : `: ${text}`}` : text;
+      const h = hint(action, status, codes, text);
+      const giveUp = (after: string): Error => new CloudflareError(this.redact(`${where}: ${what}${h ? ` (${h})` : ''}${after}`), action, status, codes);
+      return retry ? new RetryableError(this.redact(`${where}: ${what}`), { retryAfterMs: waitMs, giveUp }) : giveUp('');
+    };
+    return withRetries({ tuning: this.tuning, signal, debug: this.debug }, async () => {
+      // A hold longer than the time left for this call is reported now instead of waited out.
       const held = this.gate.heldFor();
       if (held > 0 && Date.now() - started + held > this.tuning.retryBudgetMs) {
-        const h = hint(action, 429, [], '');
-        throw new CloudflareError(`cloudflare: ${action} ${target}: rate limited: Cloudflare asked to wait ${Math.ceil(held / 1000)} s (${h})`, action, 429, []);
+        throw new CloudflareError(`${where}: rate limited: Cloudflare asked to wait ${Math.ceil(held / 1000)} s (${hint(action, 429, [], '')})`, action, 429, []);
       }
       await this.gate.wait(signal);
-      let res: JsonHttpResponse | undefined;
-      let failure: { status: number; codes: number[]; text: string; retry: boolean; waitMs?: number };
+      this.requests++;
+      let res;
       try {
-        this.requests++;
-        res = await sendJson({ method, url, headers: this.headers(), body, timeoutMs: this.tuning.requestTimeoutMs, signal });
-        const exhausted = exhaustedForMs(res.headers['ratelimit']);
-        if (exhausted !== undefined) this.gate.holdFor(exhausted);
-        const env = res.json as CfEnvelope | undefined;
-        if (env && typeof env === 'object' && env.success === true && res.status < 300) return env;
-        const described = env && Array.isArray(env.errors) && env.errors.length > 0 ? describeErrors(env.errors) : { codes: [], text: env ? 'no error details' : "the endpoint did not answer with Cloudflare's JSON (is CLOUDFLARE_BASE_URL right?)" };
-        const waitMs = res.status === 429 ? (retryAfterMs(res.headers['retry-after']) ?? exhausted) : undefined;
-        if (waitMs !== undefined) this.gate.holdFor(waitMs);
-        failure = { status: res.status, ...described, retry: res.status === 429 || res.status >= 500 || described.codes.includes(971), waitMs };
+        res = await sendHttp({ method, url, headers: { accept: 'application/json', ...this.headers() }, json: body, timeoutMs: this.tuning.requestTimeoutMs, signal });
       } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (!(err instanceof HttpTransportError)) throw err;
-        failure = { status: 0, codes: [], text: `${err.code}: ${err.message}`, retry: TRANSIENT_TRANSPORT_CODES.has(err.code) };
+        if (!(err instanceof NetworkError)) throw err;
+        throw failed(0, [], `${err.code}: ${err.detail}`, TRANSIENT_NETWORK_CODES.has(err.code));
       }
-      const backoff = Math.min(this.tuning.retryMaxDelayMs, this.tuning.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-      const delay = Math.max(backoff, failure.waitMs ?? 0);
-      const where = `cloudflare: ${action} ${target}`;
-      const what = failure.status ? `HTTP ${failure.status}${failure.codes.length ? `, error ${failure.text}` : `: ${failure.text}`}` : failure.text;
-      if (failure.retry && attempt < this.tuning.maxAttempts && Date.now() - started + delay <= this.tuning.retryBudgetMs) {
-        this.debug(this.redact(`${where}: ${what}; retrying in ${Math.ceil(delay)} ms`));
-        await sleep(delay, undefined, { signal });
-        continue;
-      }
-      const h = hint(action, failure.status, failure.codes, failure.text);
-      const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-      throw new CloudflareError(this.redact(`${where}: ${what}${h ? ` (${h})` : ''}${tries}`), action, failure.status, failure.codes);
-    }
+      const exhausted = exhaustedForMs(res.headers['ratelimit']);
+      if (exhausted !== undefined) this.gate.holdFor(exhausted);
+      const env = res.json as CfEnvelope | undefined;
+      if (env && typeof env === 'object' && env.success === true && res.status < 300) return env;
+      const described = env && Array.isArray(env.errors) && env.errors.length > 0 ? describeErrors(env.errors) : { codes: [], text: env ? 'no error details' : "the endpoint did not answer with Cloudflare's JSON (is CLOUDFLARE_BASE_URL right?)" };
+      const waitMs = res.status === 429 ? (retryAfterMs(res.headers['retry-after']) ?? exhausted) : undefined;
+      if (waitMs !== undefined) this.gate.holdFor(waitMs);
+      throw failed(res.status, described.codes, described.text, res.status === 429 || res.status >= 500 || described.codes.includes(971), waitMs);
+    });
   }
-}
-
-/** The logical value of TXT content: quoted character-strings joined (`"a" "b"` → `ab`), escapes resolved; unquoted content as is. */
-export function txtContent(content: string): string {
-  const s = content.trim();
-  if (!s.startsWith('"')) return s;
-  let out = '';
-  let inside = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') inside = !inside;
-    else if (!inside) continue;
-    else if (c === '\\' && i + 1 < s.length) out += s[++i];
-    else out += c;
-  }
-  return out;
 }

@@ -8,13 +8,15 @@
  */
 import { memo } from '../../shared/memo.js';
 import { redact } from '../../shared/redact.js';
-import { apiBaseProblem } from '../../shared/json-http.js';
+import { gateFor } from '../../shared/rate-gate.js';
+import { apiBaseProblem } from '../../shared/endpoint-url.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
-import { CloudflareApi, DEFAULT_BASE_URL, DEFAULT_TUNING, txtContent } from './api.js';
+import { unquoteTxt } from '../rest/txt.js';
+import { CloudflareApi, DEFAULT_BASE_URL, DEFAULT_TUNING } from './api.js';
 import type { CfZone, CloudflareAuth, CloudflareTuning } from './api.js';
 import { credentialProblem } from './credentials.js';
 import type { CloudflareConfig } from './config.js';
-import { createCloudflareShared, gateFor } from './shared.js';
+import { createCloudflareShared, REQUEST_RATE } from './shared.js';
 import type { CloudflareShared } from './shared.js';
 
 export type { CloudflareConfig } from './config.js';
@@ -73,7 +75,7 @@ export async function createCloudflareProvider(config: CloudflareConfig, ctx: Pr
   const account = JSON.stringify([ctx.secretNamespace, base.href, config.email ?? '', config.apiTokenSecretRef?.name, config.apiTokenSecretRef?.key, config.apiKeySecretRef?.name, config.apiKeySecretRef?.key]);
   const auth = await memo(shared.credentials, account, () => resolveAuth(config, ctx));
   const secrets = auth.kind === 'token' ? [auth.token] : [auth.key];
-  const gate = gateFor(shared, account, (ms, why) =>
+  const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms, why) =>
     ctx.debug(why === 'hold' ? `cloudflare: rate limited by Cloudflare: waiting ${Math.ceil(ms / 1000)} s` : `cloudflare: pacing requests (1,200 per five minutes): waiting ${Math.ceil(ms)} ms`),
   );
   const api = new CloudflareApi(base, auth, { ...DEFAULT_TUNING, ...options.tuning }, gate, (s) => redact(s, secrets), ctx.debug);
@@ -101,7 +103,7 @@ export async function createCloudflareProvider(config: CloudflareConfig, ctx: Pr
     const zone = await zoneFor(record, signal);
     const name = bare(record.fqdn);
     const all = await api.txtRecords(zone, name, signal);
-    return { zone, name, found: all.filter((r) => r.type === 'TXT' && r.name.toLowerCase() === name && txtContent(r.content) === record.value) };
+    return { zone, name, found: all.filter((r) => r.type === 'TXT' && r.name.toLowerCase() === name && unquoteTxt(r.content) === record.value) };
   }
 
   return {

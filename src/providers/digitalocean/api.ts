@@ -9,21 +9,17 @@
  * at zero, the account's gate holds every request until then. A 429 is waited out (Retry-After
  * for the per-minute burst, else the reset time) within the retry budget.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpTransportError, TRANSIENT_TRANSPORT_CODES, joinUrl, retryAfterMs, sendJson } from '../../shared/json-http.js';
-import type { JsonHttpResponse } from '../../shared/json-http.js';
+import { joinUrl } from '../../shared/endpoint-url.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
+import type { HttpResponse } from '../../shared/http-client.js';
 import type { RateGate } from '../../shared/rate-gate.js';
+import { DEFAULT_API_TUNING, RetryableError, retryAfterMs, withRetries } from '../../shared/retry.js';
+import type { ApiTuning } from '../../shared/retry.js';
 
 /** Timing knobs; the defaults suit the API, tests shrink them. */
-export interface DigitalOceanTuning {
-  retryBaseMs: number;
-  retryMaxDelayMs: number;
-  retryBudgetMs: number;
-  maxAttempts: number;
-  requestTimeoutMs: number;
-}
+export type DigitalOceanTuning = ApiTuning;
 
-export const DEFAULT_TUNING: DigitalOceanTuning = { retryBaseMs: 500, retryMaxDelayMs: 8000, retryBudgetMs: 60_000, maxAttempts: 8, requestTimeoutMs: 30_000 };
+export const DEFAULT_TUNING: DigitalOceanTuning = DEFAULT_API_TUNING;
 
 /** The API origin; DIGITALOCEAN_API_URL overrides it, as in DigitalOcean's Terraform provider. */
 export const DEFAULT_BASE_URL = 'https://api.digitalocean.com';
@@ -72,6 +68,7 @@ export class DigitalOceanApi {
     private readonly tuning: DigitalOceanTuning,
     private readonly gate: RateGate,
     private readonly redact: (s: string) => string,
+    /** Told about retries and waits; messages are redacted first. */
     private readonly debug: (message: string) => void = () => {},
   ) {}
 
@@ -128,7 +125,7 @@ export class DigitalOceanApi {
   }
 
   /** Holds the gate when the hourly quota is used up (`ratelimit-remaining: 0`). */
-  private noteQuota(res: JsonHttpResponse): number | undefined {
+  private noteQuota(res: HttpResponse): number | undefined {
     const remaining = Number(res.headers['ratelimit-remaining']);
     const reset = Number(res.headers['ratelimit-reset']);
     if (!(res.headers['ratelimit-remaining'] !== undefined && remaining <= 0 && reset > 0)) return undefined;
@@ -138,42 +135,38 @@ export class DigitalOceanApi {
   }
 
   /** One call with retries; failures become a {@link DigitalOceanError} line. */
-  private async call(action: string, target: string, method: 'GET' | 'POST' | 'DELETE', url: URL, body: unknown, signal?: AbortSignal): Promise<JsonHttpResponse> {
+  private call(action: string, target: string, method: 'GET' | 'POST' | 'DELETE', url: URL, body: unknown, signal?: AbortSignal): Promise<HttpResponse> {
     const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
+    const where = `digitalocean: ${action} ${target}`;
+    // Retried failures are told with `-v` as `where: what`; the last one is thrown with its hint.
+    const failed = (status: number, id: string, text: string, retry: boolean, waitMs?: number): Error => {
+      const what = status ? `HTTP ${status}${id ? ` ${id}` : ''}: ${text}` : `${id}: ${text}`;
+      const h = hint(action, status);
+      const giveUp = (after: string): Error => new DigitalOceanError(this.redact(`${where}: ${what}${h ? ` (${h})` : ''}${after}`), action, status, id);
+      return retry ? new RetryableError(this.redact(`${where}: ${what}`), { retryAfterMs: waitMs, giveUp }) : giveUp('');
+    };
+    return withRetries({ tuning: this.tuning, signal, debug: this.debug }, async () => {
+      // A hold longer than the time left for this call is reported now instead of waited out.
       const held = this.gate.heldFor();
       if (held > 0 && Date.now() - started + held > this.tuning.retryBudgetMs) {
-        throw new DigitalOceanError(`digitalocean: ${action} ${target}: rate limited: the token's quota returns in ${Math.ceil(held / 1000)} s (${hint(action, 429)})`, action, 429, 'too_many_requests');
+        throw new DigitalOceanError(`${where}: rate limited: the token's quota returns in ${Math.ceil(held / 1000)} s (${hint(action, 429)})`, action, 429, 'too_many_requests');
       }
       await this.gate.wait(signal);
-      let failure: { status: number; id: string; text: string; retry: boolean; waitMs?: number };
+      this.requests++;
+      let res;
       try {
-        this.requests++;
-        const res = await sendJson({ method, url, headers: { authorization: `Bearer ${this.token}`, 'user-agent': 'certctl' }, body, timeoutMs: this.tuning.requestTimeoutMs, signal });
-        const quotaMs = this.noteQuota(res);
-        if (res.status >= 200 && res.status < 300) return res;
-        const err = res.json as { id?: string; message?: string } | undefined;
-        const waitMs = res.status === 429 ? (retryAfterMs(res.headers['retry-after']) ?? quotaMs) : undefined;
-        if (waitMs !== undefined) this.gate.holdFor(waitMs);
-        const text = err?.message ? err.message.replace(/\s+/g, ' ').trim().slice(0, 600) : err ? 'no message' : "the endpoint did not answer with DigitalOcean's JSON (is DIGITALOCEAN_API_URL right?)";
-        failure = { status: res.status, id: err?.id ?? '', text, retry: res.status === 429 || res.status >= 500, waitMs };
+        res = await sendHttp({ method, url, headers: { accept: 'application/json', authorization: `Bearer ${this.token}` }, json: body, timeoutMs: this.tuning.requestTimeoutMs, signal });
       } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (!(err instanceof HttpTransportError)) throw err;
-        failure = { status: 0, id: err.code, text: err.message, retry: TRANSIENT_TRANSPORT_CODES.has(err.code) };
+        if (!(err instanceof NetworkError)) throw err;
+        throw failed(0, err.code, err.detail, TRANSIENT_NETWORK_CODES.has(err.code));
       }
-      const backoff = Math.min(this.tuning.retryMaxDelayMs, this.tuning.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-      const delay = Math.max(backoff, failure.waitMs ?? 0);
-      const where = `digitalocean: ${action} ${target}`;
-      const what = failure.status ? `HTTP ${failure.status}${failure.id ? ` ${failure.id}` : ''}: ${failure.text}` : `${failure.id}: ${failure.text}`;
-      if (failure.retry && attempt < this.tuning.maxAttempts && Date.now() - started + delay <= this.tuning.retryBudgetMs) {
-        this.debug(this.redact(`${where}: ${what}; retrying in ${Math.ceil(delay)} ms`));
-        await sleep(delay, undefined, { signal });
-        continue;
-      }
-      const h = hint(action, failure.status);
-      const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-      throw new DigitalOceanError(this.redact(`${where}: ${what}${h ? ` (${h})` : ''}${tries}`), action, failure.status, failure.id);
-    }
+      const quotaMs = this.noteQuota(res);
+      if (res.status >= 200 && res.status < 300) return res;
+      const err = res.json as { id?: string; message?: string } | undefined;
+      const waitMs = res.status === 429 ? (retryAfterMs(res.headers['retry-after']) ?? quotaMs) : undefined;
+      if (waitMs !== undefined) this.gate.holdFor(waitMs);
+      const text = err?.message ? err.message.replace(/\s+/g, ' ').trim().slice(0, 600) : err ? 'no message' : "the endpoint did not answer with DigitalOcean's JSON (is DIGITALOCEAN_API_URL right?)";
+      throw failed(res.status, err?.id ?? '', text, res.status === 429 || res.status >= 500, waitMs);
+    });
   }
 }

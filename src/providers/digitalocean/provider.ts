@@ -8,13 +8,14 @@
  */
 import { memo } from '../../shared/memo.js';
 import { redact } from '../../shared/redact.js';
-import { apiBaseProblem } from '../../shared/json-http.js';
+import { gateFor } from '../../shared/rate-gate.js';
+import { apiBaseProblem } from '../../shared/endpoint-url.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { DEFAULT_BASE_URL, DEFAULT_TUNING, DigitalOceanApi } from './api.js';
 import type { DigitalOceanTuning } from './api.js';
 import { tokenProblem } from './token.js';
 import type { DigitalOceanConfig } from './config.js';
-import { createDigitalOceanShared, gateFor } from './shared.js';
+import { createDigitalOceanShared, REQUEST_RATE } from './shared.js';
 import type { DigitalOceanShared } from './shared.js';
 
 export type { DigitalOceanConfig } from './config.js';
@@ -75,7 +76,7 @@ export async function createDigitalOceanProvider(
     if (problem) throw new Error(`digitalocean: ${config.path}.tokenSecretRef: Secret ${config.tokenSecretRef.name} key ${config.tokenSecretRef.key}: ${problem}`);
     return value;
   });
-  const gate = gateFor(shared, account, (ms, why) =>
+  const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms, why) =>
     ctx.debug(why === 'hold' ? `digitalocean: the token's rate limit is used up: waiting ${Math.ceil(ms / 1000)} s` : `digitalocean: pacing requests (250 per minute): waiting ${Math.ceil(ms)} ms`),
   );
   const api = new DigitalOceanApi(base, token, { ...DEFAULT_TUNING, ...options.tuning }, gate, (s) => redact(s, [token]), ctx.debug);

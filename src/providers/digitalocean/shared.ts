@@ -3,8 +3,7 @@
  * lookups (one per zone and token), and one request gate per token — DigitalOcean counts 250
  * requests per minute and 5,000 per hour per token.
  */
-import { createRateGate } from '../../shared/rate-gate.js';
-import type { RateGate } from '../../shared/rate-gate.js';
+import type { RateGate, RateLimit } from '../../shared/rate-gate.js';
 
 export interface DigitalOceanShared {
   /** Keyed by the account key (Secret namespace, reference, API origin; never the value). */
@@ -14,19 +13,12 @@ export interface DigitalOceanShared {
   gates: Map<string, RateGate>;
 }
 
-const PER_MINUTE = 250;
-const BURST = 10;
+/**
+ * 250 requests per minute per token: a burst of 10, then a rate that keeps any minute at or under
+ * it. The hourly quota (5,000) is read from the responses, which hold the gate when it runs out.
+ */
+export const REQUEST_RATE: RateLimit = { perSecond: (250 - 10) / 60, burst: 10 };
 
 export function createDigitalOceanShared(): DigitalOceanShared {
   return { tokens: new Map(), domains: new Map(), gates: new Map() };
-}
-
-/** The gate of one token: a burst of 10, then a rate that keeps any minute at or under 250 requests; the hourly quota is read from the responses. */
-export function gateFor(shared: DigitalOceanShared, account: string, onWait?: (ms: number, why: 'pace' | 'hold') => void): RateGate {
-  let g = shared.gates.get(account);
-  if (!g) {
-    g = createRateGate({ perSecond: (PER_MINUTE - BURST) / 60, burst: BURST, onWait });
-    shared.gates.set(account, g);
-  }
-  return g;
 }

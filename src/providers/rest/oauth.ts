@@ -4,10 +4,10 @@
  * its `error_description` (Azure AD appends trace ids on later lines). 429, 5xx and transient
  * network failures are retried.
  */
-import { jsonOf, NetworkError, send, TRANSIENT_NETWORK, where } from './http.js';
-import type { HttpResponse } from './http.js';
-import { RetryableError, retryAfterMs, withRetries } from './retry.js';
-import type { RetryHooks } from './retry.js';
+import { NetworkError, sendHttp, TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
+import type { HttpResponse } from '../../shared/http-client.js';
+import { RetryableError, retryAfterMs, withRetries } from '../../shared/retry.js';
+import type { ApiTuning, RetryHooks } from '../../shared/retry.js';
 import { expiryOf } from './token.js';
 import type { AccessToken } from './token.js';
 
@@ -49,7 +49,7 @@ export interface TokenRequest {
 }
 
 function describe(res: HttpResponse): { code: string; description: string } {
-  const body = jsonOf<OAuthErrorBody & { error?: unknown }>(res);
+  const body = res.json as OAuthErrorBody & { error?: unknown } | undefined;
   const err = body?.error;
   if (err && typeof err === 'object') {
     const g = err as { status?: string; message?: string };
@@ -66,7 +66,7 @@ export function firstLine(s: string): string {
 }
 
 /** Requests a token, retrying what can be retried. */
-export function requestToken(req: TokenRequest, hooks: RetryHooks): Promise<AccessToken> {
+export function requestToken(req: TokenRequest, hooks: RetryHooks & { tuning: ApiTuning }): Promise<AccessToken> {
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
   let body: string | undefined;
   if (req.form) {
@@ -79,21 +79,21 @@ export function requestToken(req: TokenRequest, hooks: RetryHooks): Promise<Acce
   return withRetries(hooks, async () => {
     let res: HttpResponse;
     try {
-      res = await send({ method: req.method ?? 'POST', url: req.url, headers, body, timeoutMs: hooks.tuning.requestTimeoutMs, signal: hooks.signal, extraCa: req.extraCa });
+      res = await sendHttp({ method: req.method ?? 'POST', url: req.url, headers, body, timeoutMs: hooks.tuning.requestTimeoutMs, signal: hooks.signal, extraCa: req.extraCa });
     } catch (err) {
-      if (err instanceof NetworkError && TRANSIENT_NETWORK.has(err.code)) throw new RetryableError(`${req.label}: ${err.message}`);
+      if (err instanceof NetworkError && TRANSIENT_NETWORK_CODES.has(err.code)) throw new RetryableError(`${req.label}: ${err.message}`);
       if (err instanceof NetworkError) throw new TokenError(`${req.label}: ${err.message}`, 0, err.code, err.message);
       throw err;
     }
     if (res.status === 200) {
-      const parsed = jsonOf<Record<string, unknown>>(res);
+      const parsed = res.json as Record<string, unknown> | undefined;
       const token = parsed && (req.read ? req.read(parsed) : typeof parsed.access_token === 'string' && parsed.access_token ? { token: parsed.access_token, expiresAt: expiryOf(parsed) } : undefined);
       if (token) return token;
-      throw new TokenError(`${req.label}: the answer of ${where(req.url)} holds no access token (is the URL a token endpoint?)`, 200, 'NoToken', '');
+      throw new TokenError(`${req.label}: the answer of ${req.url.origin} holds no access token (is the URL a token endpoint?)`, 200, 'NoToken', '');
     }
     const { code, description } = describe(res);
     const line = `${req.label}: HTTP ${res.status}: ${code}${description ? `: ${description}` : ''}`;
-    if (res.status === 429 || res.status >= 500) throw new RetryableError(line, retryAfterMs(res.headers['retry-after'] as string | undefined));
+    if (res.status === 429 || res.status >= 500) throw new RetryableError(line, { retryAfterMs: retryAfterMs(res.headers['retry-after']) });
     throw new TokenError(line, res.status, code, description);
   });
 }

@@ -4,8 +4,10 @@
  * can slip in. The SDK's own retries are off (maxAttempts 1): this module retries throttling and
  * transient failures within a bounded time and turns every failure into one line.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Route53Client, ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { sleep } from '../../shared/sleep.js';
+import { DEFAULT_RETRY_LIMITS, RetryableError, withRetries } from '../../shared/retry.js';
+import type { RetryLimits } from '../../shared/retry.js';
 import { CredentialsError } from './credentials.js';
 import { plainName } from './rrsets.js';
 import type { TxtChange, TxtSet } from './rrsets.js';
@@ -14,13 +16,7 @@ import type { TxtChange, TxtSet } from './rrsets.js';
 export type Route53Sdk = typeof import('@aws-sdk/client-route-53');
 
 /** Timing knobs; the defaults suit Route 53, tests shrink them. */
-export interface Route53Tuning {
-  /** First retry delay; doubles per attempt up to `retryMaxDelayMs`, with jitter. */
-  retryBaseMs: number;
-  retryMaxDelayMs: number;
-  /** No retry starts after this much time spent on one call. */
-  retryBudgetMs: number;
-  maxAttempts: number;
+export interface Route53Tuning extends RetryLimits {
   /** GetChange polling: first interval, growing ×1.5 up to `pollMaxMs`, for at most `insyncTimeoutMs`. */
   pollFirstMs: number;
   pollMaxMs: number;
@@ -31,10 +27,7 @@ export interface Route53Tuning {
 
 /** Route 53's timing: retries for up to 60 s per call, INSYNC within 3 minutes. */
 export const DEFAULT_TUNING: Route53Tuning = {
-  retryBaseMs: 500,
-  retryMaxDelayMs: 8000,
-  retryBudgetMs: 60_000,
-  maxAttempts: 8,
+  ...DEFAULT_RETRY_LIMITS,
   pollFirstMs: 1000,
   pollMaxMs: 5000,
   insyncTimeoutMs: 180_000,
@@ -169,7 +162,7 @@ export class Route53Api {
         const message = `change ${changeId} is still ${status ?? 'not reported'} after ${Math.round(waited / 1000)} s`;
         throw new Route53Error(`route53: GetChange ${this.where(zone)}: Timeout: ${message}`, 'GetChange', 'Timeout');
       }
-      await sleep(interval, undefined, { signal });
+      await sleep(interval, signal);
       interval = Math.min(this.tuning.pollMaxMs, Math.round(interval * 1.5));
     }
   }
@@ -179,28 +172,20 @@ export class Route53Api {
   }
 
   /** Runs one SDK call with retries; failures become a {@link Route53Error} line. */
-  private async call<T>(action: string, where: string, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
+  private call<T>(action: string, where: string, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+    return withRetries({ tuning: this.tuning, signal, pace: this.hooks.pace, debug: this.hooks.debug }, async () => {
       try {
-        await this.hooks.pace?.(signal);
         return await send();
       } catch (err) {
-        if (signal?.aborted) throw signal.reason;
         const e = err as SdkError;
         if (e instanceof CredentialsError) throw new CredentialsError(this.redact(e.message));
-        const delay = Math.min(this.tuning.retryMaxDelayMs, this.tuning.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-        if (retryable(e) && attempt < this.tuning.maxAttempts && Date.now() - started + delay <= this.tuning.retryBudgetMs) {
-          this.hooks.debug?.(this.redact(`route53: ${action} ${where}: ${codeAndMessage(e).join(': ')}; retrying in ${Math.ceil(delay)} ms`));
-          await sleep(delay, undefined, { signal });
-          continue;
-        }
         const [code, message] = codeAndMessage(e);
+        const line = `route53: ${action} ${where}: ${code}: ${message}`;
         const hint = (HINTS[code] ?? '').replace('%s', action);
-        const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-        throw new Route53Error(this.redact(`route53: ${action} ${where}: ${code}: ${message}${hint}${tries}`), action, code);
+        const giveUp = (after: string): Error => new Route53Error(this.redact(`${line}${hint}${after}`), action, code);
+        throw retryable(e) ? new RetryableError(this.redact(line), { giveUp }) : giveUp('');
       }
-    }
+    });
   }
 }
 

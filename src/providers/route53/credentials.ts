@@ -1,34 +1,15 @@
 /**
  * AWS credentials for the Route 53 provider, with cert-manager's semantics: static keys
  * (`accessKeyID` or `accessKeyIDSecretRef`, plus `secretAccessKeySecretRef`), else the default
- * chain; then `role` assumed on top with STS AssumeRole.
- *
- * The default chain is assembled here from `ctx.env` rather than left to the SDK's
- * `defaultProvider`, which reads `process.env` itself: each link gets its variables passed
- * explicitly, in the SDK's order (environment keys → shared config/credentials files with
- * profiles, SSO, credential_process and role chaining → web identity token file, i.e. EKS IRSA →
- * container endpoint (ECS, EKS Pod Identity) → EC2 instance metadata). A link is only added when
- * `ctx.env` enables it, because an option left undefined would make the SDK fall back to
- * `process.env`.
+ * chain, configured from `ctx.env` only (src/shared/aws-credential-chain.ts); then `role` assumed
+ * on top with STS AssumeRole.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { ambientAwsLinks, awsErrorText, firstAwsCredentials } from '../../shared/aws-credential-chain.js';
+import type { AwsCredentialLink, AwsCredentials, AwsCredentialSource as CredentialSource, CredentialProvidersSdk } from '../../shared/aws-credential-chain.js';
 import type { ProviderContext } from '../provider.js';
 import type { Route53Config } from './config.js';
 
-/** The `@aws-sdk/credential-providers` module, loaded only when the chain or `role` needs it. */
-export type CredentialProvidersSdk = typeof import('@aws-sdk/credential-providers');
-
-/** What the SDK signs with. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-
-/** A credential source in the SDK's provider shape. */
-export type CredentialSource = (props?: Record<string, unknown>) => Promise<AwsCredentials>;
+export type { CredentialProvidersSdk } from '../../shared/aws-credential-chain.js';
 
 /** A credentials failure, already one line and prefixed `route53: `. */
 export class CredentialsError extends Error {
@@ -53,40 +34,22 @@ export interface CredentialOptions {
   loadSdk: () => Promise<CredentialProvidersSdk>;
 }
 
-interface Link {
-  label: string;
-  get: CredentialSource;
-}
-
-const oneLine = (s: unknown): string => String(s ?? '').replace(/\s+/g, ' ').trim();
-
 function failure(label: string, err: unknown): CredentialsError {
   if (err instanceof CredentialsError) return err;
-  const e = err as { name?: string; message?: string };
-  const code = e.name && !/^(Error|CredentialsProviderError|ProviderError)$/.test(e.name) ? `${e.name}: ` : '';
-  return new CredentialsError(`route53: credentials from ${label}: ${code}${oneLine(e.message)}`);
+  return new CredentialsError(`route53: credentials from ${label}: ${awsErrorText(err)}`);
 }
 
-/** Tries links in order; a link that is not configured (tryNextLink) passes to the next one. */
-function chain(links: Link[]): CredentialSource {
-  return async (props) => {
-    const skipped: string[] = [];
-    for (const link of links) {
-      try {
-        return await link.get(props);
-      } catch (err) {
-        if ((err as { tryNextLink?: boolean }).tryNextLink) {
-          skipped.push(`${link.label}: ${oneLine((err as Error).message)}`);
-          continue;
-        }
-        throw failure(link.label, err);
-      }
-    }
-    throw new CredentialsError(
-      'route53: no AWS credentials found: set accessKeyID (or accessKeyIDSecretRef) and secretAccessKeySecretRef, or provide AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ' +
-        `AWS_PROFILE, or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (EKS IRSA) (tried ${skipped.join('; ')})`,
-    );
+/** The default chain as one source: the first link that has credentials. */
+function chain(links: AwsCredentialLink[]): CredentialSource {
+  const errors = {
+    failed: (label: string, detail: string) => new CredentialsError(`route53: credentials from ${label}: ${detail}`),
+    none: (tried: string) =>
+      new CredentialsError(
+        'route53: no AWS credentials found: set accessKeyID (or accessKeyIDSecretRef) and secretAccessKeySecretRef, or provide AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ' +
+          `AWS_PROFILE, or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE (EKS IRSA) (tried ${tried})`,
+      ),
   };
+  return async (props) => (await firstAwsCredentials(links, errors, props)).credentials;
 }
 
 function memoize(source: CredentialSource): CredentialSource {
@@ -99,46 +62,6 @@ function memoize(source: CredentialSource): CredentialSource {
       .finally(() => (pending = undefined));
     return pending;
   };
-}
-
-/** The default chain, configured from `env` only. */
-function ambientLinks(env: ProviderContext['env'], sdk: CredentialProvidersSdk, clientConfig: { region: string; endpoint?: string }): Link[] {
-  const links: Link[] = [];
-  const profile = env.AWS_PROFILE;
-  // As the SDK: an explicit AWS_PROFILE wins over static keys in the environment.
-  if (!profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    const creds = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-    links.push({ label: 'environment (AWS_ACCESS_KEY_ID)', get: async () => creds });
-  }
-  const home = env.HOME || env.USERPROFILE || homedir();
-  const filepath = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
-  const configFilepath = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
-  links.push({ label: `profile ${profile || 'default'} (${configFilepath}, ${filepath})`, get: sdk.fromIni({ profile: profile || 'default', filepath, configFilepath, clientConfig }) });
-  const tokenFile = env.AWS_WEB_IDENTITY_TOKEN_FILE;
-  const roleArn = env.AWS_ROLE_ARN;
-  if (tokenFile && roleArn) {
-    links.push({
-      label: `web identity (AWS_ROLE_ARN ${roleArn}, AWS_WEB_IDENTITY_TOKEN_FILE ${tokenFile})`,
-      get: sdk.fromTokenFile({ webIdentityTokenFile: tokenFile, roleArn, roleSessionName: env.AWS_ROLE_SESSION_NAME || 'certctl', clientConfig }),
-    });
-  }
-  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-  const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  const imdsOff = env.AWS_EC2_METADATA_DISABLED !== undefined && env.AWS_EC2_METADATA_DISABLED !== '' && env.AWS_EC2_METADATA_DISABLED.toLowerCase() !== 'false';
-  if (relative || full) {
-    links.push({
-      label: 'container credentials endpoint (AWS_CONTAINER_CREDENTIALS_*)',
-      get: sdk.fromHttp({
-        awsContainerCredentialsRelativeUri: relative,
-        awsContainerCredentialsFullUri: full,
-        awsContainerAuthorizationToken: env.AWS_CONTAINER_AUTHORIZATION_TOKEN,
-        awsContainerAuthorizationTokenFile: env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
-      }),
-    });
-  } else if (!imdsOff) {
-    links.push({ label: 'EC2 instance metadata', get: sdk.fromInstanceMetadata({ timeout: 1000, maxRetries: 0 }) });
-  }
-  return links;
 }
 
 /** Static keys from the config, or undefined for the default chain; throws on half-configured keys. */
@@ -187,7 +110,7 @@ export async function route53Credentials(config: Route53Config, ctx: ProviderCon
     base = async () => keys;
     source = config.accessKeyIDSecretRef ? 'accessKeyIDSecretRef + secretAccessKeySecretRef' : 'accessKeyID + secretAccessKeySecretRef';
   } else {
-    base = chain(ambientLinks(ctx.env, await opts.loadSdk(), clientConfig));
+    base = chain(ambientAwsLinks(ctx.env, await opts.loadSdk(), clientConfig));
     source = 'the default credential chain';
   }
   if (!config.role) return { provider: memoize(base), source, secrets };

@@ -8,8 +8,10 @@
  * fail, and the provider reads again. Changes to one name are also serialized in this process.
  * Present waits for INSYNC; the caller still checks every authoritative nameserver.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../shared/sleep.js';
 import { memo } from '../../shared/memo.js';
+import { redact } from '../../shared/redact.js';
+import { gateFor } from '../../shared/rate-gate.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { DEFAULT_TUNING, Route53Api, Route53Error } from './api.js';
 import type { Route53Sdk, Route53Tuning, ZoneRef } from './api.js';
@@ -17,7 +19,7 @@ import type { Route53Config } from './config.js';
 import { route53Credentials } from './credentials.js';
 import type { CredentialProvidersSdk } from './credentials.js';
 import { fingerprint, planCleanUp, planPresent } from './rrsets.js';
-import { createRoute53Shared, pacerFor } from './shared.js';
+import { createRoute53Shared, REQUEST_RATE } from './shared.js';
 import type { Route53Shared } from './shared.js';
 import { findHostedZone, zonesNamed } from './zones.js';
 import type { HostedZone } from './zones.js';
@@ -45,11 +47,6 @@ export interface Route53Options {
 function endpoints(env: ProviderContext['env']): { route53?: string; sts?: string } {
   if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return {};
   return { route53: env.AWS_ENDPOINT_URL_ROUTE_53 || env.AWS_ENDPOINT_URL || undefined, sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined };
-}
-
-function redactor(secrets: string[]): (s: string) => string {
-  const known = secrets.filter((x) => x.length >= 4);
-  return (s) => known.reduce((acc, x) => acc.split(x).join('<redacted>'), s);
 }
 
 /**
@@ -80,8 +77,8 @@ export async function createRoute53Provider(
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
   });
-  const pace = pacerFor(shared, account, (ms) => ctx.debug(`route53: pacing requests (5 per second per account): waiting ${Math.ceil(ms)} ms`));
-  const api = new Route53Api(sdk, client, tuning, redactor(creds.secrets), { pace, debug: ctx.debug });
+  const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms) => ctx.debug(`route53: pacing requests (5 per second per account): waiting ${Math.ceil(ms)} ms`));
+  const api = new Route53Api(sdk, client, tuning, (s) => redact(s, creds.secrets), { pace: (signal) => gate.wait(signal), debug: ctx.debug });
   const configuredId = config.hostedZoneID?.replace(/^\/?hostedzone\//, '');
 
   const zoneFor = (record: TxtRecord, signal?: AbortSignal): Promise<HostedZone> => {
@@ -109,7 +106,7 @@ export async function createRoute53Provider(
         if (fingerprint(now) === fingerprint(sets)) throw err;
         sets = now;
         // A random pause, so two writers that collided do not collide again in lockstep.
-        await sleep(Math.random() * 50 * round, undefined, { signal });
+        await sleep(Math.random() * 50 * round, signal);
       }
     }
   }

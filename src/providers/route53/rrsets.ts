@@ -1,12 +1,14 @@
 /**
- * Route 53 TXT record sets as certctl reads and changes them: value quoting, and the plans that
- * add or remove one value without touching the others. Pure functions, no SDK.
+ * Route 53 TXT record sets as certctl reads and changes them: the plans that add or remove one
+ * value without touching the others (values quoted as in src/providers/rest/txt.ts). Pure
+ * functions, no SDK.
  *
  * Every plan is a compare-and-swap: a set is replaced by DELETE (with its exact current TTL and
  * values) plus CREATE in one change batch, which Route 53 applies atomically. If another writer
  * changed the set after we read it, the DELETE no longer matches and the whole batch fails with
  * InvalidChangeBatch instead of silently dropping the other writer's value, as UPSERT would.
  */
+import { quoteTxt, unquoteTxt } from '../rest/txt.js';
 
 /** One TXT record set at a name, as listed by ListResourceRecordSets. */
 export interface TxtSet {
@@ -33,49 +35,8 @@ export interface TxtChange {
 /** What to do: nothing (already in the wanted state), or this batch. */
 export type TxtPlan = { done: true } | { done: false; changes: TxtChange[] };
 
-const MAX_STRING = 255;
-
-/**
- * Quotes a logical TXT value for Route 53, which wants every character-string in double quotes
- * and splits values longer than 255 bytes into several strings.
- */
-export function quoteTxt(value: string): string {
-  const parts: string[] = [];
-  let cur = '';
-  for (const ch of value) {
-    if (Buffer.byteLength(cur + ch, 'utf8') > MAX_STRING) {
-      parts.push(cur);
-      cur = '';
-    }
-    cur += ch;
-  }
-  parts.push(cur);
-  return parts.map((p) => `"${p.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(' ');
-}
-
-/** The logical value of a Route 53 TXT value: its quoted strings joined, escapes (`\"`, `\\`, `\052`) resolved. */
-export function unquoteTxt(raw: string): string {
-  const s = raw.trim();
-  if (!s.startsWith('"')) return s;
-  let out = '';
-  let inside = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') {
-      inside = !inside;
-    } else if (!inside) {
-      continue; // whitespace between strings
-    } else if (c === '\\' && /^\d{3}$/.test(s.slice(i + 1, i + 4))) {
-      out += String.fromCharCode(Number.parseInt(s.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else if (c === '\\' && i + 1 < s.length) {
-      out += s[++i];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+/** Route 53 escapes bytes in octal (`\052`), not in RFC 1035's decimal. */
+const unquote = (raw: string): string => unquoteTxt(raw, 'octal');
 
 /** Route 53 returns some characters of names as octal escapes (`\052` for `*`); compare names in their plain form. */
 export function plainName(name: string): string {
@@ -84,7 +45,7 @@ export function plainName(name: string): string {
 }
 
 function holds(set: TxtSet, value: string): boolean {
-  return set.raw.some((r) => unquoteTxt(r) === value);
+  return set.raw.some((r) => unquote(r) === value);
 }
 
 /** A plan that replaces `set` by a copy with `raw` values (DELETE + CREATE, or only DELETE when empty). */
@@ -125,7 +86,7 @@ export function planCleanUp(sets: TxtSet[], value: string): TxtPlan {
   if (!set) return { done: true };
   return replace(
     set,
-    set.raw.filter((r) => unquoteTxt(r) !== value),
+    set.raw.filter((r) => unquote(r) !== value),
   );
 }
 

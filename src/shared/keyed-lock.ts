@@ -1,7 +1,8 @@
 /**
- * Runs tasks one at a time per key. Route 53 changes a TXT name by read-modify-write, so the
- * apex and wildcard values of one name, or two solvers sharing a zone, must not interleave
- * inside this process; compare-and-swap covers other processes.
+ * Runs tasks one at a time per key. DNS providers change a TXT name by read-modify-write (Route 53,
+ * Azure DNS, Cloud DNS, Edge DNS), so the apex and wildcard values of one name, or two solvers
+ * sharing a zone, must not interleave inside this process; the vendors' conditional writes (or
+ * nothing, for Edge DNS) cover other processes.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
