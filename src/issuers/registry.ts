@@ -19,8 +19,8 @@ export type SecretLookup = (namespace: string, name: string) => Promise<{ data: 
 /** What one issuer needs to reach its Secrets. */
 export interface IssuerDeps {
   secrets: SecretLookup;
-  /** Stores a Secret certctl creates for an issuer (an ACME account key). */
-  saveSecret: (namespace: string, name: string, data: Record<string, Buffer>) => Promise<void>;
+  /** Stores a Secret certctl creates for an issuer (an ACME account key), dropping the `remove` data keys. */
+  saveSecret: (namespace: string, name: string, data: Record<string, Buffer>, remove?: readonly string[]) => Promise<void>;
   /** Namespace holding the Secrets of this issuer (its own, or the cluster resource namespace). */
   secretNamespace: string;
 }
