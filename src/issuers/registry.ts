@@ -14,7 +14,7 @@ import { createSelfSignedIssuer } from './self-signed.js';
 import { AcmeRunServices } from './acme/run-services.js';
 
 /** Looks up a Secret's data by namespace and name (inputs first, then the store). */
-export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string } | undefined>;
+export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string; /** Set when the Secret came with the manifests (-f), not from the store. */ inline?: unknown } | undefined>;
 
 /** What one issuer needs to reach its Secrets. */
 export interface IssuerDeps {
