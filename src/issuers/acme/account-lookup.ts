@@ -61,6 +61,9 @@ export async function storeAcceptedRollover(
   save: (namespace: string, name: string, data: Record<string, Buffer>, remove?: readonly string[]) => Promise<void>,
 ): Promise<void> {
   if (!secret.pendingPem) throw new Error(`no pending account key in ${secret.source}`);
+  if (secret.inline) {
+    throw new Error(`the CA knows the account by the key in ${secret.source} data key ${secret.pendingKey} (a rollover finished at the CA), not by ${secret.dataKey}: put that key in ${secret.dataKey} of the manifest and remove ${secret.pendingKey}`);
+  }
   const { [secret.pendingKey]: _pending, ...rest } = secret.data;
   await save(secret.namespace, secret.name, { ...rest, [secret.dataKey]: Buffer.from(secret.pendingPem) }, [secret.pendingKey]);
 }
