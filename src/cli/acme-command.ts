@@ -16,10 +16,10 @@ import { faultHook, type OpenedStore } from './open-store.js';
 /** No manifests: Secrets come from the store alone. */
 export const NO_MANIFESTS: Manifests = { certificates: [], issuers: new Map(), secrets: new Map(), notes: [] };
 
-/** Account operation dependencies for one command; `who` names the events (`account`, `revoke`). */
-export function accountAdminDeps(ctx: CliContext, manifests: Manifests, opened: OpenedStore, signal: AbortSignal | undefined, who: string): AccountAdminDeps {
+/** Account operation dependencies for one command; its events are certctl's own (`certctl: Revoked: ...`). */
+export function accountAdminDeps(ctx: CliContext, manifests: Manifests, opened: OpenedStore, signal: AbortSignal | undefined): AccountAdminDeps {
   const secrets = new SecretSource(manifests, opened.store);
-  const emit = (reason: string, message: string, level: 'info' | 'debug' = 'info'): void => ctx.event({ name: who, namespace: 'certctl', reason, message, level });
+  const emit = (reason: string, message: string, level: 'info' | 'debug' = 'info'): void => ctx.event({ name: '', namespace: '', reason, message, level });
   const fault = faultHook(ctx.env.CERTCTL_FAULT);
   return {
     secrets: (ns, name) => secrets.get(ns, name),

@@ -48,7 +48,7 @@ export async function accountShowCommand(ctx: CliContext, issuer: string | undef
   const opened = await open(ctx, flags);
   const interrupts = ctx.trapInterrupts();
   try {
-    const deps = accountAdminDeps(ctx, manifests, opened, interrupts.signal, 'account');
+    const deps = accountAdminDeps(ctx, manifests, opened, interrupts.signal);
     const shown: Shown[] = [];
     let failed = 0;
     for (const ref of chosen) {
@@ -146,7 +146,7 @@ async function change<T>(ctx: CliContext, flags: AccountFlags, manifests: Manife
   try {
     const keySecret = { namespace: ref.secretNamespace, secretName: ref.spec.privateKeySecretRef.name };
     await opened.preflight([keySecret]);
-    const deps = accountAdminDeps(ctx, manifests, opened, interrupts.signal, 'account');
+    const deps = accountAdminDeps(ctx, manifests, opened, interrupts.signal);
     const waitMs = durationFlag('--lock-timeout', flags.lockTimeout, { allowZero: true });
     return await underStoreLock(ctx, opened, { waitMs, holder: `certctl ${holder}`, signal: interrupts.signal }, [keySecret], () =>
       fn(deps).catch((err: unknown) => {
@@ -191,9 +191,9 @@ function renderAccount(a: Shown): string {
     `ACME account ${a.url ?? `(${a.status})`}`,
     `  server:     ${a.server}`,
     `  status:     ${a.status}`,
-    `  contacts:   ${a.contacts.length ? a.contacts.join(', ') : '(none)'}`,
+    ...(a.url ? [`  contacts:   ${a.contacts.length ? a.contacts.join(', ') : '(none)'}`] : []),
     `  key:        ${a.key ? keyLine(a.key) : '(none stored)'}`,
-    `  key Secret: ${a.keySecret.namespace}/${a.keySecret.name}, key ${a.keySecret.key} (${a.keySecret.source})`,
+    `  key Secret: ${a.keySecret.source}, data key ${a.keySecret.key}`,
     `  issuers:    ${a.issuers.map((i) => (i.kind === 'ClusterIssuer' ? `ClusterIssuer ${i.name}` : `Issuer ${i.namespace}/${i.name}`)).join(', ')}`,
     ...(a.orders ? [`  orders:     ${a.orders}`] : []),
     ...(a.pendingRollover ? [`  rollover:   ${pending[a.pendingRollover]}`] : []),

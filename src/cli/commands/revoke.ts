@@ -74,7 +74,7 @@ export async function revokeCommand(ctx: CliContext, target: string | undefined,
     });
     // Nothing is sent before RBAC allows what follows (marking, storing an account key).
     if (resolved.writes.length > 0) await opened.preflight(resolved.writes);
-    const deps = { ...accountAdminDeps(ctx, manifests ?? NO_MANIFESTS, opened, interrupts.signal, 'revoke'), store: opened.store, clock: () => new Date() };
+    const deps = { ...accountAdminDeps(ctx, manifests ?? NO_MANIFESTS, opened, interrupts.signal), store: opened.store, clock: () => new Date() };
     const run = (): Promise<RevokeOutcome> =>
       revokeCertificate(resolved.request, deps).catch((err: unknown) => {
         throw acmeCommandError(err);
@@ -106,7 +106,7 @@ function print(ctx: CliContext, output: 'text' | 'json', o: RevokeOutcome, notMa
   const what = o.alreadyRevoked ? 'already revoked' : 'revoked';
   const lines = [
     `${what} ${c.source}: serial ${c.serial}${c.dnsNames.length ? `, ${c.dnsNames.join(', ')}` : ''} (valid until ${c.notAfter})`,
-    `  reason:    ${o.reason.name}${o.alreadyRevoked ? ' (not sent again: the CA had revoked it before)' : ''}`,
+    `  reason:    ${o.reason.name}${o.alreadyRevoked ? ' (asked; the CA had revoked it before, with the reason given then)' : ''}`,
     `  CA:        ${o.server}`,
     `  signed by: ${o.signedWith === 'account' ? `account ${o.accountUrl}` : "the certificate's own key"}`,
     o.marked ? `  marked:    Secret ${o.marked.secret}: the next renew replaces it${o.reason.name === 'keyCompromise' ? ', with a new private key' : ''}` : `  marked:    no${notMarked ? ` (${notMarked})` : ''}`,

@@ -50,7 +50,7 @@ export function acmeServerExtras(userAgent: string | undefined, debug: (message:
     onRequest: (t) => {
       const status = t.status !== undefined ? `HTTP ${t.status}` : `failed: ${t.error ?? 'no answer'}`;
       const retry = t.attempt > 1 ? ` (attempt ${t.attempt}${t.retryReason ? `, ${t.retryReason}` : ''})` : '';
-      debug(`acme: ${t.method} ${t.url} -> ${status} in ${t.ms} ms${retry}`);
+      debug(`acme: ${t.method} ${t.url} -> ${status} in ${Math.round(t.ms)} ms${retry}`);
     },
   };
 }
