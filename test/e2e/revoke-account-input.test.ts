@@ -121,4 +121,12 @@ ${inlineKey.trimEnd().replace(/^/gm, '    ')}
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /"aACompromise" \(RFC 5280 code 10\)/);
   });
+
+  test('completion knows revoke, the account subcommands and their flags', async () => {
+    const bash = await runCli(['completion', 'bash']);
+    assert.match(bash.stdout, /account\) opts="show update rollover deactivate .*--email .*--key-algorithm .*--yes/);
+    assert.match(bash.stdout, /revoke\) opts=".*--reason .*--with-certificate-key .*--cert-file/);
+    const fish = await runCli(['completion', 'fish']);
+    assert.match(fish.stdout, /__fish_seen_subcommand_from account' -a rollover -d /);
+  });
 });
