@@ -125,7 +125,7 @@ ${inlineKey.trimEnd().replace(/^/gm, '    ')}
   test('completion knows revoke, the account subcommands and their flags', async () => {
     const bash = await runCli(['completion', 'bash']);
     assert.match(bash.stdout, /account\) opts="show update rollover deactivate .*--email .*--key-algorithm .*--yes/);
-    assert.match(bash.stdout, /revoke\) opts=".*--reason .*--with-certificate-key .*--cert-file/);
+    assert.match(bash.stdout, /revoke\) opts=".*--cert-file .*--reason .*--with-certificate-key .*--server/);
     const fish = await runCli(['completion', 'fish']);
     assert.match(fish.stdout, /__fish_seen_subcommand_from account' -a rollover -d /);
   });
