@@ -37,8 +37,13 @@ export interface RevokeArguments {
 /** A resolved request, plus what the CLI reports about it. */
 export interface ResolvedRevocation {
   request: RevokeRequest;
-  /** Secrets the command may write: the one to mark, and the account key Secret (an interrupted rollover is stored). */
+  /**
+   * Secrets the command may write, under the store's lock: the one to mark, and the account key
+   * Secret (only to store a rollover a crash interrupted).
+   */
   writes: SecretTarget[];
+  /** Of those, the ones it writes for sure (the Secret to mark): RBAC must allow them before anything is sent. */
+  mustWrite: SecretTarget[];
   /** Why the stored copy will not be marked, when it will not. */
   notMarked?: string;
 }
@@ -57,7 +62,7 @@ export async function resolveRevocation(args: RevokeArguments, store: Certificat
     const keyPem = args.keyFile?.pem;
     if (args.withCertificateKey && !keyPem) throw new RevokeInputError('--with-certificate-key with --cert-file needs the certificate\'s key: --key-file PATH');
     const signer = signerFor(args, keyPem);
-    return { request: { certificatePem: args.certFile.pem, source: args.certFile.path, reason: args.reason, signer: signer.signer }, writes: signer.writes, notMarked: 'a PEM file is not in the store' };
+    return { request: { certificatePem: args.certFile.pem, source: args.certFile.path, reason: args.reason, signer: signer.signer }, writes: signer.writes, mustWrite: [], notMarked: 'a PEM file is not in the store' };
   }
 
   const m = NAMESPACED.exec(args.target!);
@@ -131,8 +136,8 @@ async function readStored(store: CertificateStore, target: SecretTarget): Promis
 }
 
 function withMark(request: RevokeRequest, target: SecretTarget, stored: StoredPem, writes: SecretTarget[]): ResolvedRevocation {
-  if (!stored.markable) return { request, writes, notMarked: stored.why };
-  return { request: { ...request, mark: target }, writes: [target, ...writes] };
+  if (!stored.markable) return { request, writes, mustWrite: [], notMarked: stored.why };
+  return { request: { ...request, mark: target }, writes: [target, ...writes], mustWrite: [target] };
 }
 
 /**

@@ -42,9 +42,9 @@ describe('account and revoke with --store kubernetes', { skip }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function kubeconfig(ns: string): Promise<string> {
-    const token = await k8s.createServiceAccountToken(ns, 'certctl', RULES);
-    const path = join(dir, `${ns}.kubeconfig`);
+  async function kubeconfig(ns: string, sa = 'certctl', rules = RULES): Promise<string> {
+    const token = await k8s.createServiceAccountToken(ns, sa, rules);
+    const path = join(dir, `${ns}-${sa}.kubeconfig`);
     await writeFile(
       path,
       `apiVersion: v1
@@ -130,6 +130,12 @@ current-context: t
     assert.equal(dataOf(done, 'tls.key'), pending);
 
     const leaf = parseCertificateChain(dataOf(await secret(ns, 'api-tls'), 'tls.crt'))[0];
+    // Credentials that may read but not update Secrets: refused before the CA is asked.
+    const reader = await kubeconfig(ns, 'reader', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }, RULES[1]]);
+    const denied = await runCli(['revoke', '-f', '-', '--store', 'kubernetes', '--kubeconfig', reader, 'api', '--reason', 'superseded'], { input: yaml });
+    assert.equal(denied.code, 1, denied.stderr);
+    assert.match(denied.stderr, /update/);
+    assert.equal((await env.pebble.certStatus(leaf.serialHex)).status, 'Valid', 'nothing was sent to the CA');
     const revoked = await runCli(['revoke', '-f', '-', ...k, 'api', '--reason', 'superseded', '-o', 'json'], { input: yaml });
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.deepEqual(JSON.parse(revoked.stdout).marked, { secret: 'crash/api-tls', location: 'Secret crash/api-tls' });

@@ -76,7 +76,7 @@ export async function accountUpdateCommand(ctx: CliContext, issuer: string | und
   const emails = flags.email?.length ? emailsFrom(flags.email) : ref.spec.email ? [ref.spec.email] : undefined;
   if (!emails) throw usage(`give the new contact: --email ADDRESS (${describeIssuer(ref.issuer)} has no spec.acme.email to use)`);
   const contacts = emails.map((e) => `mailto:${e}`);
-  const report = await change(ctx, flags, manifests, ref, 'account update', (deps) => updateAccountContacts(ref, deps, contacts));
+  const report = await change(ctx, flags, manifests, ref, { holder: 'account update', rewritesKey: false }, (deps) => updateAccountContacts(ref, deps, contacts));
   for (const i of issuersSharing(ref, all)) {
     const spec = i.spec.type === 'acme' ? i.spec.acme : undefined;
     if (spec?.email && !emails.includes(spec.email)) {
@@ -95,7 +95,7 @@ export async function accountRolloverCommand(ctx: CliContext, issuer: string | u
   if (algorithm === 'RSA' && size !== undefined && (size < 2048 || size > 8192)) throw usage(`--key-size: an RSA account key has 2048 to 8192 bits, got ${size}`);
   const { manifests, all, chosen } = await accountsOf(ctx, issuer, flags, { one: true });
   const ref = chosen[0];
-  const result = await change(ctx, flags, manifests, ref, 'account rollover', (deps) => rolloverAccountKey(ref, deps, { ...(algorithm ? { algorithm } : {}), ...(size !== undefined ? { size } : {}) }));
+  const result = await change(ctx, flags, manifests, ref, { holder: 'account rollover', rewritesKey: true }, (deps) => rolloverAccountKey(ref, deps, { ...(algorithm ? { algorithm } : {}), ...(size !== undefined ? { size } : {}) }));
   return finish(ctx, flags, 'rolledOver', withIssuers(result.account, ref, all), result.previousKey);
 }
 
@@ -107,7 +107,7 @@ export async function accountDeactivateCommand(ctx: CliContext, issuer: string |
     const sharing = issuersSharing(ref, all).map(describeIssuer).join(', ');
     throw usage(`deactivating the ACME account of ${sharing} at ${ref.spec.server} is permanent: the CA refuses it from then on, for certctl and for cert-manager alike. Add --yes to go ahead`);
   }
-  const report = await change(ctx, flags, manifests, ref, 'account deactivate', (deps) => deactivateAccount(ref, deps));
+  const report = await change(ctx, flags, manifests, ref, { holder: 'account deactivate', rewritesKey: false }, (deps) => deactivateAccount(ref, deps));
   ctx.note(`the key in Secret ${report.keySecret.namespace}/${report.keySecret.name} can no longer be used; remove it to let the next issue register a new account`);
   return finish(ctx, flags, 'deactivated', withIssuers(report, ref, all));
 }
@@ -139,16 +139,26 @@ async function open(ctx: CliContext, flags: AccountFlags): Promise<OpenedStore> 
   return openStore(flags, faultHook(ctx.env.CERTCTL_FAULT), ctx.heldLockTokens);
 }
 
-/** Runs a change of the account under the store's lock, after checking (RBAC) that its Secret may be written. */
-async function change<T>(ctx: CliContext, flags: AccountFlags, manifests: Manifests, ref: AcmeAccountRef, holder: string, fn: (deps: ReturnType<typeof accountAdminDeps>) => Promise<T>): Promise<T> {
+/**
+ * Runs a change of the account under the store's lock, after checking (RBAC) that the lock may be
+ * taken and, for a rollover, that the account key Secret may be written.
+ */
+async function change<T>(
+  ctx: CliContext,
+  flags: AccountFlags,
+  manifests: Manifests,
+  ref: AcmeAccountRef,
+  what: { holder: string; rewritesKey: boolean },
+  fn: (deps: ReturnType<typeof accountAdminDeps>) => Promise<T>,
+): Promise<T> {
   const opened = await open(ctx, flags);
   const interrupts = ctx.trapInterrupts();
   try {
     const keySecret = { namespace: ref.secretNamespace, secretName: ref.spec.privateKeySecretRef.name };
-    await opened.preflight([keySecret]);
+    await opened.preflight(what.rewritesKey ? [keySecret] : []);
     const deps = accountAdminDeps(ctx, manifests, opened, interrupts.signal);
     const waitMs = durationFlag('--lock-timeout', flags.lockTimeout, { allowZero: true });
-    return await underStoreLock(ctx, opened, { waitMs, holder: `certctl ${holder}`, signal: interrupts.signal }, [keySecret], () =>
+    return await underStoreLock(ctx, opened, { waitMs, holder: `certctl ${what.holder}`, signal: interrupts.signal }, [keySecret], () =>
       fn(deps).catch((err: unknown) => {
         throw acmeCommandError(err);
       }),

@@ -72,8 +72,8 @@ export async function revokeCommand(ctx: CliContext, target: string | undefined,
     ).catch((err: unknown) => {
       throw acmeCommandError(err);
     });
-    // Nothing is sent before RBAC allows what follows (marking, storing an account key).
-    if (resolved.writes.length > 0) await opened.preflight(resolved.writes);
+    // Nothing is sent before RBAC allows marking the Secret afterwards (and the lock's Lease).
+    if (resolved.writes.length > 0) await opened.preflight(resolved.mustWrite);
     const deps = { ...accountAdminDeps(ctx, manifests ?? NO_MANIFESTS, opened, interrupts.signal), store: opened.store, clock: () => new Date() };
     const run = (): Promise<RevokeOutcome> =>
       revokeCertificate(resolved.request, deps).catch((err: unknown) => {
