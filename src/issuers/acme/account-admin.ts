@@ -127,8 +127,8 @@ export interface RolloverReport {
  *
  *  1. the new key is stored as `<key>.next` next to the old one (one atomic write);
  *  2. the CA is asked to switch (keyChange, signed by the old key around the new key's signature);
- *  3. only once it accepted, the new key replaces the old one and `<key>.next` goes (one write);
- *  4. the CA is asked for the account of the new key: it must be the same account.
+ *  3. the CA must find the same account by the new key;
+ *  4. only then the new key replaces the old one and `<key>.next` goes (one write).
  *
  * A crash before 2 leaves the old key working (the pending one is replaced by the next rollover);
  * after 2, the next use of the account finds the CA knows only the pending key, and stores it.
@@ -164,22 +164,27 @@ export async function rolloverAccountKey(ref: AcmeAccountRef, deps: AccountAdmin
       throw new AccountAdminError('state', `${(err as Error).message}; the CA may or may not have switched to the new key: both keys are kept in ${where} (${secret.dataKey}, ${secret.pendingKey}) and the next use of the account keeps the one the CA knows`);
     }
     // An answer: if an earlier attempt (a retried 5xx) went through, the CA has the new key.
-    const settled = await lookupAccount({ ...secret, keyPem: found.keyPem, pendingPem: newPem, data: { ...base, [secret.dataKey]: Buffer.from(found.keyPem), [secret.pendingKey]: Buffer.from(newPem) } }, { server: serverOf(ref, deps), signal: deps.signal });
+    const settled = await lookupAccount({ ...secret, keyPem: found.keyPem, pendingPem: newPem }, { server: serverOf(ref, deps), signal: deps.signal }).catch((e: Error) => {
+      throw new AccountAdminError('state', `${err.message}; then asking the CA which key it has failed (${e.message}): both keys are kept in ${where} (${secret.dataKey}, ${secret.pendingKey}) and the next use of the account keeps the one the CA knows`);
+    });
     if (!(settled.state === 'found' && settled.usedPending)) {
       await deps.saveSecret(secret.namespace, secret.name, { ...base, [secret.dataKey]: Buffer.from(found.keyPem) }, [secret.pendingKey]);
       throw new AccountAdminError('state', `the CA refused the key change, the account keeps its key: ${err.message}`);
     }
   }
   deps.fault?.('account:rollover-accepted');
+  // The new key replaces the old one only once the CA finds this very account by it.
+  const check = await lookupAccount({ ...secret, keyPem: newPem, pendingPem: undefined }, { server: serverOf(ref, deps), signal: deps.signal });
+  if (check.state !== 'found' || check.url !== found.url) {
+    throw new AccountAdminError(
+      'state',
+      `the CA accepted the key change but ${check.state === 'found' ? `knows the new key as another account (${check.url})` : `does not find the account by the new key (${check.state})`}, not as ${found.url}; both keys are kept in ${where} (${secret.dataKey}, ${secret.pendingKey})`,
+    );
+  }
   await deps.saveSecret(secret.namespace, secret.name, { ...base, [secret.dataKey]: Buffer.from(newPem) }, [secret.pendingKey]);
   deps.fault?.('account:rollover-stored');
   deps.event?.('KeyChanged', `the CA accepted the new key; it is now the account key in ${where} key ${secret.dataKey}`);
-
   const after = await readAccountKeySecret(ref.spec, ref.secretNamespace, deps.secrets);
-  const check = await lookupAccount(after, { server: serverOf(ref, deps), signal: deps.signal });
-  if (check.state !== 'found' || check.url !== found.url) {
-    throw new AccountAdminError('state', `after the key change the CA ${check.state === 'found' ? `knows the new key as another account (${check.url})` : `does not know the new key (${check.state})`}, not as ${found.url}`);
-  }
   return { account: await reportOf(baseReport(ref, after), after, check), previousKey };
 }
 
