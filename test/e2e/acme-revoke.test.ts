@@ -85,6 +85,11 @@ describe('certctl revoke against Pebble', { skip }, () => {
     const row = JSON.parse(st.stdout).certificates[0];
     assert.equal(row.ready, false);
     assert.equal(row.reason, 'Revoked');
+    // inspect, from the Secret alone (no manifests), says renew would replace it, and why.
+    const inspected = await runCli(['inspect', 'default/www-tls', '--out-dir', s.out, '--no-fetch', '-o', 'json']);
+    const renewal = JSON.parse(inspected.stdout).items[0].renewal;
+    assert.equal(renewal.due, true, inspected.stderr);
+    assert.equal(renewal.reason, 'Revoked');
 
     const renewed = await runCli(['renew', ...s.f, ...env.dnsFlags, '--no-jitter', '-o', 'json']);
     assert.equal(renewed.code, 0, renewed.stderr);

@@ -52,7 +52,7 @@ export async function revokeCommand(ctx: CliContext, target: string | undefined,
   const manifests = flags.filename?.length ? await loadInputs(ctx, flags.filename, namespace) : undefined;
   for (const note of manifests?.notes ?? []) ctx.note(note);
 
-  const opened = await openStore({ ...flags, adopt: flags.adopt }, faultHook(ctx.env.CERTCTL_FAULT), ctx.heldLockTokens);
+  const opened = await openStore(flags, faultHook(ctx.env.CERTCTL_FAULT), ctx.heldLockTokens);
   const interrupts = ctx.trapInterrupts();
   try {
     const resolved = await resolveRevocation(
