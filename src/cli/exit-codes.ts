@@ -15,6 +15,8 @@ export const ExitCode = {
   BackingOff: 4,
   /** renew --detailed-exit-codes: something was renewed, nothing failed. */
   Renewed: 5,
+  /** revoke: the CA had revoked the certificate before; nothing changed there (the stored copy is marked all the same). */
+  AlreadyRevoked: 6,
   /** A bug in certctl (an unexpected exception). */
   Internal: 70,
   /** Interrupted by SIGINT (128+2) after cleaning up. */

@@ -235,6 +235,123 @@ Exit codes (Nagios plugin conventions; the worst target decides):
       }),
     );
 
+  const acmeCommon = (cmd: Command): Command =>
+    cmd
+      .addOption(new Option('-n, --namespace <namespace>', 'namespace of resources that name none, and of a NAME argument').env('CERTCTL_NAMESPACE'))
+      .addOption(new Option('--cluster-resource-namespace <namespace>', 'namespace holding the Secrets ClusterIssuers refer to').env('CERTCTL_CLUSTER_RESOURCE_NAMESPACE').default('cert-manager'))
+      .addOption(new Option('--store <kind>', 'where certificates and account keys are kept').choices(['files', 'kubernetes']).env('CERTCTL_STORE').default('files'))
+      .addOption(new Option('--out-dir <dir>', 'files store: <dir>/<namespace>/<secretName>/').env('CERTCTL_OUT_DIR').default('./certs'))
+      .addOption(new Option('--kubeconfig <path>', 'kubernetes store: kubeconfig file (default: KUBECONFIG, in-cluster service account, ~/.kube/config)'))
+      .addOption(new Option('--context <name>', 'kubernetes store: kubeconfig context').env('CERTCTL_CONTEXT'))
+      .addOption(new Option('--adopt', 'kubernetes store: write Secrets certctl did not create (an account key Secret cert-manager made)').env('CERTCTL_ADOPT').default(false))
+      .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another run holding the store (then exit 3)').env('CERTCTL_LOCK_TIMEOUT').default('30s'))
+      .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).env('CERTCTL_OUTPUT').default('text'))
+      .addOption(new Option('-v, --verbose', 'also show every ACME request').env('CERTCTL_VERBOSE'))
+      .addOption(new Option('-q, --quiet', 'show only warnings and errors on stderr').env('CERTCTL_QUIET'));
+
+  acmeCommon(
+    program
+      .command('revoke')
+      .description("revoke a certificate at its ACME CA and mark the stored copy so the next renew replaces it")
+      .argument('[target]', 'with -f: a Certificate (NAME or NAMESPACE/NAME); without: a Secret NAMESPACE/NAME in the store'),
+  )
+    .option('-f, --filename <path...>', 'manifests: the Certificate, its Issuer and the account key Secret (- reads stdin)')
+    .option('--cert-file <path>', 'revoke this PEM certificate instead (nothing stored is marked)')
+    .option('--key-file <path>', "the certificate's private key, for --with-certificate-key")
+    .option('--reason <reason>', 'RFC 5280 reason: unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation (default: none sent, i.e. unspecified)')
+    .option('--with-certificate-key', "sign with the certificate's own private key instead of the ACME account (when the account is lost)", false)
+    .option('--issuer <name>', 'with --cert-file: the Issuer (NAME, issuer/NAME, clusterissuer/NAME) whose account and CA to use')
+    .option('--server <url>', 'without -f: the ACME directory URL of the CA (with --with-certificate-key)')
+    .option('--ca-file <path>', "with --server: PEM CA certificates to trust for the CA's TLS")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  certctl revoke -f manifests/ web --reason keyCompromise          # the Certificate's Secret, signed by the account
+  certctl revoke -f manifests/ web --with-certificate-key          # signed by the certificate's key (account lost)
+  certctl revoke web/web-tls --with-certificate-key --server https://acme-v02.api.letsencrypt.org/directory
+  certctl revoke -f manifests/ --cert-file old.pem --issuer letsencrypt --reason superseded
+
+Exit codes:
+  0    revoked (and the stored copy marked: the next renew replaces it)
+  1    the CA refused or could not be reached, the account cannot be used, or the store cannot be written
+  2    invalid input or usage (nothing was sent to the CA)
+  3    another certctl run holds the store's lock (waited --lock-timeout); nothing was sent
+  6    the CA had already revoked it (alreadyRevoked); the stored copy is marked all the same
+  70   internal error (a bug: please report it)`,
+    )
+    .exitOverride()
+    .action(
+      action(ctx, async (target: string | undefined, opts) => {
+        const { revokeCommand } = await import('./commands/revoke.js');
+        return revokeCommand(ctx, target, opts);
+      }),
+    );
+
+  const ACCOUNT_EXIT_CODES = `
+Exit codes:
+  0    done
+  1    the CA refused or could not be reached, the account is not registered or deactivated, or the store cannot be written
+  2    invalid input or usage (nothing was sent to the CA)
+  3    another certctl run holds the store's lock (waited --lock-timeout); nothing was done
+  70   internal error (a bug: please report it)`;
+  const account = program
+    .command('account')
+    .description("show and manage the ACME account of an Issuer's privateKeySecretRef (shared with cert-manager)")
+    .exitOverride();
+  const accountCommand = (name: string, description: string): Command =>
+    acmeCommon(
+      account
+        .command(name)
+        .description(description)
+        .argument('[issuer]', 'the Issuer or ClusterIssuer (NAME, issuer/NAME, clusterissuer/NAME); default: the only ACME account in the manifests')
+        .option('-f, --filename <path...>', 'manifests with the ACME Issuers (- reads stdin) [env: CERTCTL_FILENAME]'),
+    ).exitOverride();
+  accountCommand('show', 'show the account as the CA has it: URL, contacts, status, key type, the Issuers sharing it; reads only')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0    every account shown is valid
+  1    an account is not registered, deactivated, has no key, or could not be looked up (the others are shown)
+  2    invalid input or usage (nothing was sent to the CA)
+  70   internal error (a bug: please report it)`,
+    )
+    .action(
+      action(ctx, async (issuer: string | undefined, opts) => {
+        const { accountShowCommand } = await import('./commands/account.js');
+        return accountShowCommand(ctx, issuer, opts);
+      }),
+    );
+  accountCommand('update', "set the account's contacts (default: the Issuer's spec.acme.email)")
+    .option('--email <address...>', 'contact e-mail address (repeatable, or comma-separated)')
+    .addHelpText('after', ACCOUNT_EXIT_CODES)
+    .action(
+      action(ctx, async (issuer: string | undefined, opts) => {
+        const { accountUpdateCommand } = await import('./commands/account.js');
+        return accountUpdateCommand(ctx, issuer, opts);
+      }),
+    );
+  accountCommand('rollover', 'replace the account key (RFC 8555 key change); the new key is stored as the account key only after the CA accepted it')
+    .addOption(new Option('--key-algorithm <algorithm>', 'of the new key (default: as the old one)').choices(['RSA', 'ECDSA']))
+    .option('--key-size <bits>', 'of the new key: RSA 2048..8192, ECDSA 256 or 384 (default: as the old one)')
+    .addHelpText('after', ACCOUNT_EXIT_CODES)
+    .action(
+      action(ctx, async (issuer: string | undefined, opts) => {
+        const { accountRolloverCommand } = await import('./commands/account.js');
+        return accountRolloverCommand(ctx, issuer, opts);
+      }),
+    );
+  accountCommand('deactivate', 'deactivate the account at the CA, permanently (needs --yes)')
+    .option('--yes', 'yes, deactivate it: the CA refuses the account from then on', false)
+    .addHelpText('after', ACCOUNT_EXIT_CODES)
+    .action(
+      action(ctx, async (issuer: string | undefined, opts) => {
+        const { accountDeactivateCommand } = await import('./commands/account.js');
+        return accountDeactivateCommand(ctx, issuer, opts);
+      }),
+    );
+
   return program;
 }
 

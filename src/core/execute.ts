@@ -88,7 +88,7 @@ export async function executeIssuance(
     ctx.fault?.('core:written');
     await bundle.afterWrite?.();
     // A new certificate: failures and the CA's Retry-After are history.
-    await status.update(({ version: _v, lastFailureTime: _t, failedIssuanceAttempts: _n, lastFailureReason: _r, lastFailureMessage: _m, notBefore: _nb, failedSpecHash: _h, deployPending: _d, ...rest }) => ({
+    await status.update(({ version: _v, lastFailureTime: _t, failedIssuanceAttempts: _n, lastFailureReason: _r, lastFailureMessage: _m, notBefore: _nb, failedSpecHash: _h, deployPending: _d, revoked: _rv, ...rest }) => ({
       version: 1,
       ...rest,
       ...(ctx.markDeployPending ? { deployPending: true } : {}),
@@ -124,9 +124,14 @@ export async function executeIssuance(
   }
 }
 
-/** rotationPolicy Never keeps a stored key that still fits the spec; otherwise a new key, generated off the main thread. */
+/**
+ * rotationPolicy Never keeps a stored key that still fits the spec, unless its certificate was
+ * revoked for keyCompromise; otherwise a new key, generated off the main thread.
+ */
 function keyFor(spec: { algorithm: string; size: number; rotationPolicy: string }, input: PolicyInput, emit: Emit): Promise<KeyObject> {
-  if (spec.rotationPolicy === 'Never' && input.key && input.key.algorithm === spec.algorithm && (spec.algorithm === 'Ed25519' || input.key.size === spec.size)) {
+  const compromised = input.revoked?.reason === 'keyCompromise';
+  if (compromised && spec.rotationPolicy === 'Never') emit('KeyCompromised', 'not reusing the stored private key despite rotationPolicy: Never: its certificate was revoked for keyCompromise');
+  if (!compromised && spec.rotationPolicy === 'Never' && input.key && input.key.algorithm === spec.algorithm && (spec.algorithm === 'Ed25519' || input.key.size === spec.size)) {
     emit('Reused', `reusing the stored ${spec.algorithm} private key (rotationPolicy: Never)`);
     return Promise.resolve(input.key.key);
   }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { describeKey, parsePrivateKey, type KeyEncoding } from '../pki/keys.js';
 import { sha256, specHash } from './issued-spec.js';
-import { parseCertificate } from '../pki/parse.js';
+import { parseCertificate, type ParsedCertificate } from '../pki/parse.js';
 import { splitPem } from '../pki/pem.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateResource } from '../spec/types.js';
@@ -45,6 +45,8 @@ export function gatherPolicyInput(
       input.certError = (err as Error).message;
     }
   }
+  const revoked = revocationOf(stored, input.cert);
+  if (revoked) input.revoked = revoked;
   const fp = stored?.record?.tlsSha256;
   if (fp && input.keyPem && input.certificatePem && input.cert && fp.crt === sha256(input.certificatePem) && fp.key === sha256(input.keyPem)) {
     // Unchanged since certctl wrote and verified them: take the key's description from the
@@ -70,4 +72,11 @@ export function gatherPolicyInput(
     }
   }
   return input;
+}
+
+/** The revocation mark of the stored certificate, when it is for this very certificate (same serial). */
+export function revocationOf(stored: StoredCertificate | undefined, cert: ParsedCertificate | undefined): PolicyInput['revoked'] {
+  const mark = stored?.status?.revoked;
+  if (!mark || !cert || mark.serial !== cert.serialHex) return undefined;
+  return { reason: mark.reason, revokedAt: mark.revokedAt };
 }

@@ -85,7 +85,7 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
   const secrets = new SecretSource(manifests, deps.store);
   const registry = new IssuerRegistry({
     secrets: (ns, name) => secrets.get(ns, name),
-    saveSecret: (namespace, name, data) => deps.store.writeSecretData({ namespace, secretName: name }, data),
+    saveSecret: (namespace, name, data, remove) => deps.store.writeSecretData({ namespace, secretName: name }, data, { remove }),
     clusterResourceNamespace: deps.clusterResourceNamespace,
     clock: deps.clock,
     dns01: deps.dns01,

@@ -14,13 +14,13 @@ import { createSelfSignedIssuer } from './self-signed.js';
 import { AcmeRunServices } from './acme/run-services.js';
 
 /** Looks up a Secret's data by namespace and name (inputs first, then the store). */
-export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string } | undefined>;
+export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string; /** Set when the Secret came with the manifests (-f), not from the store. */ inline?: unknown } | undefined>;
 
 /** What one issuer needs to reach its Secrets. */
 export interface IssuerDeps {
   secrets: SecretLookup;
-  /** Stores a Secret certctl creates for an issuer (an ACME account key). */
-  saveSecret: (namespace: string, name: string, data: Record<string, Buffer>) => Promise<void>;
+  /** Stores a Secret certctl creates for an issuer (an ACME account key), dropping the `remove` data keys. */
+  saveSecret: (namespace: string, name: string, data: Record<string, Buffer>, remove?: readonly string[]) => Promise<void>;
   /** Namespace holding the Secrets of this issuer (its own, or the cluster resource namespace). */
   secretNamespace: string;
 }

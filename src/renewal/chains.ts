@@ -12,6 +12,7 @@ export const triggerChain: readonly Check[] = [
   checks.secretDoesNotExist, // nothing stored yet
   checks.secretMissingData, // certificate or key file missing
   checks.invalidKeyPair, // unreadable, or key and certificate do not belong together
+  checks.revoked, // certctl revoke revoked it at the CA
   checks.incorrectCertificate, // written for another Certificate sharing the secretName
   checks.incorrectIssuer, // issuerRef now names another issuer
   checks.issuerCaChanged, // the issuer's CA was re-issued or rotated since

@@ -28,6 +28,10 @@ export const invalidKeyPair: Check = (i) => {
   return undefined;
 };
 
+/** A revoked certificate is replaced at once: clients that check revocation already refuse it. */
+export const revoked: Check = (i) =>
+  i.revoked ? { reason: Reason.Revoked, message: `Issuing certificate as it was revoked (${i.revoked.reason}) at ${i.revoked.revokedAt}` } : undefined;
+
 /**
  * What a Secret written by cert-manager says about its issuer (an adopted Secret has no certctl
  * record yet); an empty kind means Issuer and an empty group cert-manager.io, as cert-manager reads them.

@@ -41,6 +41,8 @@ export interface PolicyInput {
    * renewBefore-derived time; `renewBy` is the latest acceptable moment (the next scheduled run).
    */
   ari?: { at: Date; renewBy: Date };
+  /** The stored certificate was revoked (`certctl revoke`); keyCompromise also forbids reusing its key. */
+  revoked?: { reason: string; revokedAt: string };
   /**
    * The CA certificate the Certificate's issuer signs with now (`ca` issuer): a certificate signed
    * by another CA (the CA was re-issued or rotated) no longer chains to what clients trust.

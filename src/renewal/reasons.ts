@@ -15,6 +15,8 @@ export const Reason = {
   SecretMismatch: 'SecretMismatch',
   RequestChanged: 'RequestChanged',
   Expired: 'Expired',
+  /** certctl: `certctl revoke` revoked the stored certificate at its CA. */
+  Revoked: 'Revoked',
   Renewing: 'Renewing',
 } as const;
 

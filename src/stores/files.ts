@@ -85,8 +85,9 @@ export class FileStore implements CertificateStore {
     return { location: dir, files: paths };
   }
 
-  async writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void> {
-    await this.switchVersion(target, data);
+  async writeSecretData(target: SecretTarget, data: Record<string, Buffer>, opts: { remove?: readonly string[] } = {}): Promise<void> {
+    const remove = new Set(opts.remove ?? []);
+    await this.switchVersion(target, Object.fromEntries(Object.entries(data).filter(([k]) => !remove.has(k))));
   }
 
   async writeStatus(target: SecretTarget, status: CertificateStatus): Promise<void> {

@@ -39,8 +39,8 @@ export class MemoryStore implements CertificateStore {
     return s ? decodeData(s) : undefined;
   }
 
-  async writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void> {
-    this.secrets.set(ref(target), withOpaqueData(this.secrets.get(ref(target)), target, data));
+  async writeSecretData(target: SecretTarget, data: Record<string, Buffer>, opts: { remove?: readonly string[] } = {}): Promise<void> {
+    this.secrets.set(ref(target), withOpaqueData(this.secrets.get(ref(target)), target, data, opts.remove));
   }
 
   /** Everything written, in write order, ready to print. */

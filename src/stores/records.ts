@@ -56,11 +56,25 @@ export interface CertificateStatus {
   failedSpecHash?: string;
   /** A certificate was written and its deploy hook has not completed yet (runs on the next run). */
   deployPending?: boolean;
+  /** `certctl revoke` revoked the certificate with this serial: renew replaces it at once. */
+  revoked?: RevocationMark;
   /**
    * The issuer's own state for this certificate; the core never reads inside it. The ACME issuer
    * keeps its {@link AcmeState} here. Holds private keys at times: stores keep the status private.
    */
   issuer?: { acme?: AcmeState };
+}
+
+/**
+ * A certificate revoked at its CA. Keyed by serial: once a new certificate is written the mark no
+ * longer applies to what is stored, whatever else happens to the status.
+ */
+export interface RevocationMark {
+  /** Serial (hex, as in {@link AriState}) of the revoked certificate. */
+  serial: string;
+  /** RFC 5280 reason name (`keyCompromise`): a compromised key is never reused. */
+  reason: string;
+  revokedAt: string;
 }
 
 /** What the ACME issuer remembers about one certificate between runs. */

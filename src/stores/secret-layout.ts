@@ -180,8 +180,8 @@ export function withStatus(existing: Secret | undefined, t: SecretTarget, status
   return checkSize(s, t);
 }
 
-/** `existing` (or a new Opaque Secret) with `data` keys set; other keys are kept. */
-export function withOpaqueData(existing: Secret | undefined, t: SecretTarget, data: Record<string, Buffer>): Secret {
+/** `existing` (or a new Opaque Secret) with `data` keys set and `remove` keys dropped; other keys are kept. */
+export function withOpaqueData(existing: Secret | undefined, t: SecretTarget, data: Record<string, Buffer>, remove: readonly string[] = []): Secret {
   const s = structuredClone(existing ?? emptySecret(t, OPAQUE_SECRET_TYPE));
   s.metadata.labels = { ...s.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
   const out = { ...s.data };
@@ -189,6 +189,7 @@ export function withOpaqueData(existing: Secret | undefined, t: SecretTarget, da
     if (!/^[-._a-zA-Z0-9]+$/.test(k)) throw new StoreError(`invalid Secret data key ${JSON.stringify(k)}`);
     out[k] = v.toString('base64');
   }
+  for (const k of remove) if (!(k in data)) delete out[k];
   s.data = out;
   return checkSize(s, t);
 }

@@ -55,8 +55,12 @@ export interface CertificateStore {
   writeStatus(target: SecretTarget, status: CertificateStatus): Promise<void>;
   /** Raw Secret data keys (tls.crt, tls.key, ca.crt, ...) for Secrets other resources refer to. */
   readSecretData(target: SecretTarget): Promise<Record<string, Buffer> | undefined>;
-  /** Stores an opaque Secret (an ACME account key). Key material: created private. */
-  writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void>;
+  /**
+   * Stores an opaque Secret (an ACME account key) in one atomic step. Key material: created
+   * private. Data keys in `opts.remove` are dropped in the same step (an account key rollover
+   * finishing).
+   */
+  writeSecretData(target: SecretTarget, data: Record<string, Buffer>, opts?: { remove?: readonly string[] }): Promise<void>;
   /**
    * Repairs what a crash or a foreign process left in one Secret (a dangling link, a partial
    * version, stale temporary files); returns what it repaired. Called only under the store's lock.

@@ -13,6 +13,8 @@ import { createCommandRunner } from '../../src/shared/command-runner.js';
 import { loadManifests } from '../../src/spec/load.js';
 import { SpecError } from '../../src/spec/errors.js';
 import { MemoryStore } from '../../src/stores/memory.js';
+import { parseCertificate } from '../../src/pki/parse.js';
+import { splitPem } from '../../src/pki/pem.js';
 
 const DAY = 86_400_000;
 const T0 = new Date('2026-12-01T00:00:00Z');
@@ -188,6 +190,38 @@ describe('core: decide, then execute', () => {
     assert.equal(await key(), k1);
     await w.run(LOCAL, { names: ['web'], force: true });
     assert.notEqual(await key(), k1);
+  });
+
+  it('a revoked mark for the stored serial makes it due (Revoked); keyCompromise replaces even a Never key; a new certificate drops the mark', async () => {
+    const w = new World();
+    const never = LOCAL.replace('privateKey: {algorithm: ECDSA}\n  issuerRef: {name: ca}', 'privateKey: {algorithm: ECDSA, rotationPolicy: Never}\n  issuerRef: {name: ca}');
+    await w.run(never);
+    const target = { namespace: 'core', secretName: 'web-tls' };
+    const stored = async () => (await w.store.read(target))!;
+    const serialOf = async () => parseCertificate(splitPem((await stored()).data.tlsCrt!)[0].der).serialHex;
+    const mark = async (reason: string) => w.store.writeStatus(target, { ...(await stored()).status, version: 1, revoked: { serial: await serialOf(), reason, revokedAt: w.now.toISOString() } });
+
+    // A mark for another serial (an older certificate) changes nothing.
+    await w.store.writeStatus(target, { version: 1, revoked: { serial: '01', reason: 'superseded', revokedAt: w.now.toISOString() } });
+    assert.deepEqual(actions(await w.run(never)), { root: 'up-to-date:UpToDate', web: 'up-to-date:UpToDate' });
+
+    await mark('superseded');
+    const k1 = (await stored()).data.tlsKey;
+    const s1 = await serialOf();
+    const renewed = await w.run(never);
+    assert.equal(renewed.web.action, 'issued');
+    assert.equal(renewed.web.reason, 'Revoked');
+    assert.match(renewed.web.message, /revoked \(superseded\)/);
+    assert.notEqual(await serialOf(), s1);
+    assert.equal((await stored()).data.tlsKey, k1, 'superseded: rotationPolicy Never keeps the key');
+    assert.equal((await stored()).status?.revoked, undefined, 'the mark is dropped with the new certificate');
+
+    await mark('keyCompromise');
+    w.events.length = 0;
+    assert.equal((await w.run(never)).web.reason, 'Revoked');
+    assert.notEqual((await stored()).data.tlsKey, k1, 'keyCompromise: a new key whatever rotationPolicy says');
+    assert.ok(w.events.some((e) => e.reason === 'KeyCompromised'));
+    assert.deepEqual(actions(await w.run(never)), { root: 'up-to-date:UpToDate', web: 'up-to-date:UpToDate' });
   });
 
   it('an input problem is a SpecError before anything is written', async () => {

@@ -47,6 +47,11 @@ export interface PebbleServer {
   caCertPem: string;
   /** Pebble's issuing root `index` (0 = default chain), fetched from the management port. */
   rootPem(index?: number): Promise<string>;
+  /**
+   * What pebble's management interface says about a certificate it issued (serial in hex):
+   * `Valid` or `Revoked` with the RFC 5280 reason code given (absent when none was sent).
+   */
+  certStatus(serialHex: string): Promise<{ status: 'Valid' | 'Revoked'; reason?: number; revokedAt?: string }>;
   /** EAB credentials (accepted only when started with `eab: true`). */
   eab: { kid: string; hmacKey: string };
   /** Orders pebble created since start. */
@@ -150,6 +155,12 @@ export async function startPebble(opts: PebbleOptions): Promise<PebbleServer> {
       const r = await httpsGet(`${managementUrl}/roots/${index}`, caCertPem);
       if (r.status !== 200) throw new Error(`pebble /roots/${index}: HTTP ${r.status}`);
       return r.body;
+    },
+    async certStatus(serialHex) {
+      const r = await httpsGet(`${managementUrl}/cert-status-by-serial/${serialHex}`, caCertPem);
+      if (r.status !== 200) throw new Error(`pebble /cert-status-by-serial/${serialHex}: HTTP ${r.status}`);
+      const doc = JSON.parse(r.body) as { Status: 'Valid' | 'Revoked'; Reason?: number; RevokedAt?: string };
+      return { status: doc.Status, ...(doc.Reason !== undefined ? { reason: doc.Reason } : {}), ...(doc.RevokedAt ? { revokedAt: doc.RevokedAt } : {}) };
     },
     eab,
     orderCount: () => countLines(proc.output(), ORDER_LINE),

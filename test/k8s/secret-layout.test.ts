@@ -82,6 +82,9 @@ test('opaque data keeps other keys and refuses oversize or odd keys', () => {
   assert.equal(s.metadata.labels?.['certctl.io/managed-by'], 'certctl');
   const s2 = withOpaqueData(s, { namespace: 'apps', secretName: 'acme-account' }, { other: Buffer.from('O') });
   assert.deepEqual(Object.keys(s2.data ?? {}).sort(), ['other', 'tls.key']);
+  const s3 = withOpaqueData(s2, { namespace: 'apps', secretName: 'acme-account' }, { 'tls.key': Buffer.from('K2') }, ['other', 'absent']);
+  assert.deepEqual(Object.keys(s3.data ?? {}), ['tls.key'], 'remove drops keys in the same object');
+  assert.equal(Buffer.from(s3.data!['tls.key'], 'base64').toString(), 'K2');
   assert.throws(() => withOpaqueData(undefined, t, { '../x': Buffer.from('') }), /invalid Secret data key/);
   assert.throws(() => withOpaqueData(undefined, t, { big: Buffer.alloc(1024 * 1024 + 10) }), /more than Kubernetes allows \(1 MiB\)/);
 });

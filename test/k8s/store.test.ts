@@ -158,6 +158,10 @@ describe('KubernetesStore on a real API server', { skip: skipUnlessApiServer() }
     assert.equal(raw.type, 'Opaque');
     assert.equal(raw.metadata.labels['certctl.io/managed-by'], 'certctl');
     assert.equal(dec(raw, 'tls.key'), 'ACCOUNT');
+    await s.writeSecretData({ namespace: NS, secretName: 'acme-account' }, { 'tls.key.next': Buffer.from('NEXT') });
+    await s.writeSecretData({ namespace: NS, secretName: 'acme-account' }, { 'tls.key': Buffer.from('NEXT') }, { remove: ['tls.key.next'] });
+    assert.deepEqual(Object.keys((await secret('acme-account')).data), ['tls.key']);
+    assert.equal(dec(await secret('acme-account'), 'tls.key'), 'NEXT');
     await assert.rejects(s.writeSecretData({ namespace: NS, secretName: 'ca-key-pair' }, { x: Buffer.from('') }), /not created by certctl/);
   });
 

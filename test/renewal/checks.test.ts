@@ -75,6 +75,7 @@ const cases: [string, () => Partial<PolicyInput>, string, RegExp][] = [
   ['no key', () => ({ keyPem: undefined }), 'MissingData', /does not contain a private key/],
   ['unreadable key', () => ({ keyError: 'bad PEM' }), 'InvalidKeyPair', /invalid private key: bad PEM/],
   ['unreadable certificate', () => ({ cert: undefined, certError: 'truncated' }), 'InvalidCertificate', /invalid certificate: truncated/],
+  ['revoked', () => ({ revoked: { reason: 'keyCompromise', revokedAt: '2026-01-05T00:00:00.000Z' } }), 'Revoked', /revoked \(keyCompromise\) at 2026-01-05T00:00:00.000Z/],
   ['another Certificate\'s Secret', () => ({ record: { ...record(), certificateName: 'b' } }), 'IncorrectCertificate', /written for Certificate b/],
   ['issuer changed', () => ({ record: record({ issuerRef: { name: 'other', kind: 'ClusterIssuer', group: 'cert-manager.io' } }) }), 'IncorrectIssuer', /ClusterIssuer other, not Issuer le/],
   ['key size changed', () => ({ desired: { ...desired, privateKey: { algorithm: 'ECDSA', size: 384, encoding: 'PKCS1' } } }), 'SecretMismatch', /ECDSA 256, the spec asks for ECDSA 384/],
@@ -124,4 +125,10 @@ test('a Secret adopted from cert-manager: no record, judged by its annotations a
   assert.equal(v?.reason, 'RequestChanged');
   assert.match(v!.message, /does not match the spec: dnsNames/);
   assert.equal(evaluate(triggerChain, input({ record: undefined, secretAnnotations: { ...annotations, 'cert-manager.io/issuer-name': 'old' } }))?.reason, 'IncorrectIssuer');
+});
+
+test('a revoked certificate is not Ready, and is due even when its spec changed too', () => {
+  const revoked = { reason: 'superseded', revokedAt: '2026-01-05T00:00:00.000Z' };
+  assert.equal(evaluate(readinessChain, input({ revoked }))?.reason, 'Revoked');
+  assert.equal(evaluate(triggerChain, input({ revoked, record: record({ dnsNames: ['a.example.test'] }) }))?.reason, 'Revoked');
 });

@@ -48,6 +48,21 @@ test('writes a kubelet-style layout: data keys are symlinks through ..data', asy
   await rm(root, { recursive: true });
 });
 
+test('an opaque Secret (account key) is switched whole; `remove` drops keys in the same step; keys are 0600', async () => {
+  const root = await tempRoot();
+  const store = new FileStore({ root });
+  const account = { namespace: 'ns', secretName: 'acme-account' };
+  await store.writeSecretData(account, { 'tls.key': Buffer.from('OLD'), 'tls.key.next': Buffer.from('NEW') });
+  const dir = join(root, 'ns', 'acme-account');
+  assert.equal((await stat(join(dir, 'tls.key.next'))).mode & 0o777, 0o600);
+  await store.writeSecretData(account, { 'tls.key': Buffer.from('NEW'), 'tls.key.next': Buffer.from('NEW') }, { remove: ['tls.key.next'] });
+  const data = await store.readSecretData(account);
+  assert.deepEqual(Object.keys(data ?? {}), ['tls.key']);
+  assert.equal(data?.['tls.key'].toString(), 'NEW');
+  assert.deepEqual((await readdir(dir)).filter((e) => !e.startsWith('..')), ['tls.key'], 'the link to the dropped key is gone');
+  await rm(root, { recursive: true });
+});
+
 test('keys are born 0600 even under umask 000', async () => {
   const root = await tempRoot();
   const old = process.umask(0);

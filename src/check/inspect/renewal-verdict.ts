@@ -4,7 +4,7 @@
  * trigger chain); with the Secret alone, only those that need no spec, with the renewal time
  * the record kept from issuance.
  */
-import { gatherPolicyInput } from '../../core/gather.js';
+import { gatherPolicyInput, revocationOf } from '../../core/gather.js';
 import { describeKey, parsePrivateKey } from '../../pki/keys.js';
 import { parseCertificate, splitPem, type ParsedCertificate } from '../../pki/parse.js';
 import * as checks from '../../renewal/checks.js';
@@ -32,6 +32,7 @@ export interface RenewalVerdict {
 const STORED_ONLY_CHAIN: readonly checks.Check[] = [
   checks.secretMissingData, // certificate or key missing
   checks.invalidKeyPair, // unreadable, or key and certificate do not belong together
+  checks.revoked, // certctl revoke revoked it
   checks.expired, // past notAfter
   checks.nearingExpiry, // past the renewal time
 ];
@@ -92,6 +93,8 @@ function gatherStored(stored: StoredCertificate, now: Date): PolicyInput {
       input.keyError = (err as Error).message;
     }
   }
+  const revoked = revocationOf(stored, input.cert);
+  if (revoked) input.revoked = revoked;
   if (!record && input.cert) input.desired = specOfCertificate(input.cert);
   if (input.cert && record?.renewalTime) {
     const before = input.cert.notAfter.getTime() - Date.parse(record.renewalTime);

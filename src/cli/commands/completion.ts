@@ -10,21 +10,28 @@ interface Spec {
   name: string;
   description: string;
   flags: { long: string; short?: string; description: string; takesValue: boolean; choices?: string[] }[];
+  /** `account show|update|...`: a command's own commands, completed after it; their flags are the command's. */
+  subcommands: { name: string; description: string }[];
 }
 
 function specOf(program: Command): Spec[] {
-  return program.commands.map((c) => ({
-    name: c.name(),
-    description: c.description(),
-    flags: [...c.options.filter((o) => !o.hidden), ...program.options]
-      .filter((o) => o.long)
-      .map((o) => ({ long: o.long!, short: o.short, description: o.description, takesValue: o.required || o.optional, choices: o.argChoices })),
-  }));
+  return program.commands.map((c) => {
+    const options = c.commands.length > 0 ? c.commands.flatMap((s) => s.options) : c.options;
+    const seen = new Set<string>();
+    return {
+      name: c.name(),
+      description: c.description(),
+      flags: [...options.filter((o) => !o.hidden), ...program.options]
+        .filter((o) => o.long && !seen.has(o.long) && seen.add(o.long))
+        .map((o) => ({ long: o.long!, short: o.short, description: o.description, takesValue: o.required || o.optional, choices: o.argChoices })),
+      subcommands: c.commands.map((s) => ({ name: s.name(), description: s.description() })),
+    };
+  });
 }
 
 function bash(specs: Spec[]): string {
   const cases = specs
-    .map((s) => `    ${s.name}) opts="${s.flags.flatMap((f) => [f.long, ...(f.short ? [f.short] : [])]).join(' ')}" ;;`)
+    .map((s) => `    ${s.name}) opts="${[...s.subcommands.map((c) => c.name), ...s.flags.flatMap((f) => [f.long, ...(f.short ? [f.short] : [])])].join(' ')}" ;;`)
     .join('\n');
   const values = specs
     .flatMap((s) => s.flags.filter((f) => f.choices).map((f) => `    ${f.long}${f.short ? `|${f.short}` : ''}) COMPREPLY=( $(compgen -W "${f.choices!.join(' ')}" -- "$cur") ); return ;;`))
@@ -63,7 +70,8 @@ function zsh(specs: Spec[]): string {
         const value = f.takesValue ? (f.choices ? `:value:(${f.choices.join(' ')})` : ':value:_files') : '';
         return `'${f.long}[${esc(f.description)}]${value}'`;
       });
-      return `    ${s.name}) _arguments ${args.join(' ')} '*:certificate:' ;;`;
+      const rest = s.subcommands.length > 0 ? `'*:command:(${s.subcommands.map((c) => c.name).join(' ')})'` : "'*:certificate:'";
+      return `    ${s.name}) _arguments ${args.join(' ')} ${rest} ;;`;
     })
     .join('\n');
   return `#compdef certctl
@@ -89,6 +97,7 @@ function fish(specs: Spec[]): string {
   const lines = [`# certctl fish completion: certctl completion fish | source`, 'complete -c certctl -f'];
   for (const s of specs) lines.push(`complete -c certctl -n __fish_use_subcommand -a ${s.name} -d ${q(s.description)}`);
   for (const s of specs) {
+    for (const c of s.subcommands) lines.push(`complete -c certctl -n '__fish_seen_subcommand_from ${s.name}' -a ${c.name} -d ${q(c.description)}`);
     for (const f of s.flags) {
       const short = f.short ? ` -s ${f.short.slice(1)}` : '';
       const values = f.choices ? ` -x -a ${q(f.choices.join(' '))}` : f.takesValue ? ' -r' : '';

@@ -1,37 +1,32 @@
-import { encodePrivateKey, generatePrivateKey, parsePrivateKey } from '../../pki/keys.js';
+import { encodePrivateKey, generatePrivateKey } from '../../pki/keys.js';
 import type { AcmeIssuerSpec, IssuerResource } from '../../spec/types.js';
 import type { AcmeIssuerDeps } from './acme-issuer.js';
 import type { AcmeHttp } from './acme-http.js';
-import { AcmeProblem } from './problem.js';
+import { readAccountKeySecret } from './account-key-secret.js';
+import { lookupAccount, storeAcceptedRollover, unusableAccountMessage } from './account-lookup.js';
 import { acmeServerFor } from './server-session.js';
 
 /**
  * An ACME session with a registered account: loads the account key from `privateKeySecretRef`
  * (creating an RSA 2048 PKCS#1 key as cert-manager does, unless disableAccountKeyGeneration),
  * finds the account of a stored key with `onlyReturnExisting`, and registers only when there is
- * none, so one key never gets two accounts on one server.
+ * none, so one key never gets two accounts on one server. A rollover the CA accepted but a crash
+ * kept from being stored is stored here, before the account is used.
  */
 export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, signal?: AbortSignal, event?: (r: string, m: string) => void): Promise<AcmeHttp> {
   const ns = deps.secretNamespace;
-  const ref = spec.privateKeySecretRef;
-  const dataKey = ref.key ?? 'tls.key';
-  const found = await deps.secrets(ns, ref.name);
-  let keyPem = found?.data[dataKey]?.toString('utf8');
+  const secret = await readAccountKeySecret(spec, ns, deps.secrets);
+  const dataKey = secret.dataKey;
+  let keyPem = secret.keyPem;
   const existing = Boolean(keyPem);
-  if (keyPem) {
-    try {
-      parsePrivateKey(keyPem);
-    } catch (err) {
-      throw new Error(`ACME account key in ${found!.source} (key ${dataKey}) is not a private key: ${(err as Error).message}`);
-    }
-  } else {
+  if (!keyPem) {
     if (spec.disableAccountKeyGeneration) {
-      throw new Error(`ACME account key Secret ${ns}/${ref.name} (key ${dataKey}) not found and spec.acme.disableAccountKeyGeneration is true`);
+      throw new Error(`ACME account key Secret ${ns}/${secret.name} (key ${dataKey}) not found and spec.acme.disableAccountKeyGeneration is true`);
     }
     keyPem = encodePrivateKey(await generatePrivateKey({ algorithm: 'RSA', size: 2048 }), 'PKCS1');
     // Saved before registering: an account must never exist without its key on our side.
-    await deps.saveSecret(ns, ref.name, { ...(found?.data ?? {}), [dataKey]: Buffer.from(keyPem) });
-    event?.('Account', `generated a new ACME account key in Secret ${ns}/${ref.name}`);
+    await deps.saveSecret(ns, secret.name, { ...secret.data, [dataKey]: Buffer.from(keyPem) });
+    event?.('Account', `generated a new ACME account key in Secret ${ns}/${secret.name}`);
   }
 
   let eab: { kid: string; hmacKey: string } | undefined;
@@ -48,24 +43,27 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
   try {
     keySigner(keyPem);
   } catch (err) {
-    throw new Error(`ACME account key in ${found?.source ?? `Secret ${ns}/${ref.name}`} (key ${dataKey}) cannot sign ACME requests: ${(err as Error).message}`);
+    throw new Error(`ACME account key in ${secret.source} (key ${dataKey}) cannot sign ACME requests: ${(err as Error).message}`);
   }
   const server = acmeServerFor(spec, deps.services.servers, deps.services.serverExtras());
-  const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, server, signal });
   const contact = spec.email ? [`mailto:${spec.email}`] : undefined;
   if (existing) {
-    try {
-      const found = await http.newAccount({ onlyReturnExisting: true });
-      const have = (found.data.contact as string[] | undefined) ?? [];
-      if (contact && !contact.every((c) => have.includes(c)) && found.location) {
-        await http.post(found.location, { contact });
+    const found = await lookupAccount(secret, { server, signal });
+    if (found.state === 'deactivated' || found.state === 'revoked') throw new Error(unusableAccountMessage(secret, spec.server, found.state, found.detail));
+    if (found.state === 'found') {
+      if (found.usedPending) {
+        await storeAcceptedRollover(secret, deps.saveSecret);
+        event?.('Account', `stored the new key of an account key rollover the CA had accepted before certctl was interrupted (Secret ${ns}/${secret.name}, key ${dataKey})`);
+      }
+      const have = found.account.contact ?? [];
+      if (contact && !contact.every((c) => have.includes(c))) {
+        await found.http.post(found.url, { contact });
         event?.('Account', `updated the ACME account contact to ${spec.email}`);
       }
-      return http;
-    } catch (err) {
-      if (!(err instanceof AcmeProblem && err.is('accountDoesNotExist'))) throw err;
+      return found.http;
     }
   }
+  const http = new AcmeHttp({ directoryUrl: spec.server, accountKeyPem: keyPem, eab, server, signal });
   const created = await http.newAccount({ termsOfServiceAgreed: true, ...(contact ? { contact } : {}) });
   event?.('Account', `registered ACME account ${created.location ?? ''} with ${spec.server} for ${resource.kind} ${resource.metadata.name}`);
   return http;

@@ -39,14 +39,18 @@ export class AcmeRunServices {
 
   /** What every ACME server client of the run gets: the User-Agent, and the `-v` trace of each request. */
   serverExtras(): AcmeServerExtras {
-    const o = this.options;
-    return {
-      ...(o.userAgent ? { userAgent: o.userAgent } : {}),
-      onRequest: (t) => {
-        const status = t.status !== undefined ? `HTTP ${t.status}` : `failed: ${t.error ?? 'no answer'}`;
-        const retry = t.attempt > 1 ? ` (attempt ${t.attempt}${t.retryReason ? `, ${t.retryReason}` : ''})` : '';
-        o.debug(`acme: ${t.method} ${t.url} -> ${status} in ${t.ms} ms${retry}`);
-      },
-    };
+    return acmeServerExtras(this.options.userAgent, this.options.debug);
   }
+}
+
+/** The User-Agent and a `-v` line per request (`acme: POST <url> -> HTTP 200 in 12 ms`), for any command talking to a CA. */
+export function acmeServerExtras(userAgent: string | undefined, debug: (message: string) => void): AcmeServerExtras {
+  return {
+    ...(userAgent ? { userAgent } : {}),
+    onRequest: (t) => {
+      const status = t.status !== undefined ? `HTTP ${t.status}` : `failed: ${t.error ?? 'no answer'}`;
+      const retry = t.attempt > 1 ? ` (attempt ${t.attempt}${t.retryReason ? `, ${t.retryReason}` : ''})` : '';
+      debug(`acme: ${t.method} ${t.url} -> ${status} in ${Math.round(t.ms)} ms${retry}`);
+    },
+  };
 }

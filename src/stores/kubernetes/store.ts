@@ -75,8 +75,8 @@ export class KubernetesStore implements CertificateStore {
   }
 
   /** Creates or updates an Opaque Secret (an ACME account key), labelled as certctl's. */
-  async writeSecretData(t: SecretTarget, data: Record<string, Buffer>): Promise<void> {
-    await this.upsert(t, false, (existing) => withOpaqueData(existing, t, data));
+  async writeSecretData(t: SecretTarget, data: Record<string, Buffer>, opts: { remove?: readonly string[] } = {}): Promise<void> {
+    await this.upsert(t, false, (existing) => withOpaqueData(existing, t, data, opts.remove));
   }
 
   /**
