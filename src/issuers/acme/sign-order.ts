@@ -1,6 +1,6 @@
 /**
  * The heavy half of the ACME issuer, loaded only when something is ordered or cleaned up: the
- * account session, the order, the DNS-01 challenges and their providers.
+ * account session, the order, the DNS-01 and HTTP-01 challenges and what presents them.
  */
 import type { KeyObject } from 'node:crypto';
 import { Resolver } from '../../dns/resolver.js';
@@ -16,11 +16,17 @@ import { subjectFromSpec } from '../template.js';
 import { openAccount } from './account.js';
 import type { AcmeHttp } from './acme-http.js';
 import type { AcmeIssuerDeps } from './acme-issuer.js';
+import type { AcmeChallengeTask } from './challenge-tasks.js';
 import { Dns01Challenges } from './dns01-challenges.js';
 import type { ChallengeJournal } from './dns01-challenges.js';
+import { Http01Challenges, type Http01Task } from './http01/http01-challenges.js';
+import { http01MethodFor } from './http01/http01-method.js';
+import { DEFAULT_HTTP01_OPTIONS } from './http01/http01-options.js';
+import { Http01Resources } from './http01/http01-resources.js';
+import { addressesVia } from './http01/resolve-addresses.js';
 import { acmeIdentifiers } from './identifiers.js';
 import { resumeOrder, runOrder } from './order-flow.js';
-import { selectSolver } from './solver-selection.js';
+import { challengeTypeOf, predictedChallengeTypes, selectSolver } from './solver-selection.js';
 
 /** One account lookup per server and account key per run, shared by every certificate and issuer using it. */
 function session(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, req: Pick<SignRequest, 'signal' | 'event'>): Promise<AcmeHttp> {
@@ -57,6 +63,30 @@ function resolverOf(deps: AcmeIssuerDeps): Resolver {
   return (deps.services.resolver ??= new Resolver({ nameservers: o.recursiveNameservers, timeoutMs: o.queryTimeoutMs }));
 }
 
+/** The run's HTTP-01 servers and webroot directories, created by the first order that needs them. */
+function http01ResourcesOf(deps: AcmeIssuerDeps): Http01Resources {
+  const debug = deps.services.options.debug;
+  return (deps.services.http01 ??= new Http01Resources(debug));
+}
+
+/**
+ * Waits for all of `work`; the first failure aborts the rest through `abort` (a self-check that
+ * failed need not wait for DNS propagation) and is what is thrown, once everything has settled,
+ * so that cleanup never races a provider call still in flight.
+ */
+async function allOrAbort(work: (Promise<unknown> | undefined)[], abort: AbortController): Promise<void> {
+  let first: { error: unknown } | undefined;
+  await Promise.allSettled(
+    work.map((p) =>
+      p?.catch((error: unknown) => {
+        first ??= { error };
+        abort.abort(error);
+      }),
+    ),
+  );
+  if (first) throw first.error;
+}
+
 /** Journals DNS-01 values and the pending order in the certificate's ACME state. */
 function journalOf(state: IssuerStateSlot): ChallengeJournal {
   const same = (a: JournaledChallenge, b: JournaledChallenge): boolean => a.fqdn === b.fqdn && a.value === b.value;
@@ -86,14 +116,28 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   const cert = req.certificate;
   const http = await session(resource, spec, deps, req);
   const journal = journalOf(req.state);
+  // Ends the waits of this order's other challenges when one fails; the run's signal ends them all.
+  const orderAbort = new AbortController();
+  const signal = req.signal ? AbortSignal.any([req.signal, orderAbort.signal]) : orderAbort.signal;
   const challenges = new Dns01Challenges({
     resolver: resolverOf(deps),
     zones: deps.services.zones,
     options: deps.services.options.dns01,
     providerFor: (solver) => providerFor(resource, deps, solver),
     event: req.event,
-    signal: req.signal,
+    signal,
     journal,
+  });
+  const http01Options = deps.services.options.http01 ?? DEFAULT_HTTP01_OPTIONS;
+  const web = new Http01Challenges({
+    method: http01MethodFor(cert, resource, http01Options.method),
+    options: http01Options,
+    resources: http01ResourcesOf(deps),
+    resolve: (name, s) => addressesVia(resolverOf(deps))(name, s),
+    pollIntervalMs: deps.services.options.dns01.pollIntervalMs,
+    userAgent: deps.services.options.userAgent,
+    event: req.event,
+    signal,
   });
   const before = http.requests;
   const identifiers = acmeIdentifiers(cert.spec);
@@ -115,6 +159,9 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   }
   if (pending) await setPendingOrder(req.state, undefined);
   try {
+    // The server is bound (or the webroot opened) before the CA is asked for anything: a port in
+    // use fails here, before the order creates authorizations.
+    if (identifiers.some((id) => selectSolver(spec.solvers, id.value, cert.metadata.labels, predictedChallengeTypes(id))?.http01)) await web.prepare();
     const chainPem = await runOrder(
       http,
       {
@@ -130,23 +177,29 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
         beforeFinalize: async (orderUrl) =>
           setPendingOrder(req.state, { orderUrl, server: spec.server, identifiers: idKeys, keyPem: encodePrivateKey(await req.privateKey, 'PKCS8'), createdAt: new Date().toISOString() }),
         tasksFor: async (work) =>
-          Promise.all(
-            work.map(async (p) => {
-              const solver = selectSolver(spec.solvers, p.identifier, cert.metadata.labels);
-              if (!solver?.dns01) throw new Error(`${p.identifier}: no dns01 solver of ${resource.kind} ${resource.metadata.name} matches it`);
-              return { identifier: p.identifier, solver, value: await http.dns01Value(p.token) };
-            }),
-          ),
+          work.map((p): AcmeChallengeTask => {
+            const offered = p.offered.map((c) => c.type);
+            const solver = selectSolver(spec.solvers, p.identifier, cert.metadata.labels, offered);
+            const type = solver && challengeTypeOf(solver);
+            const token = p.offered.find((c) => c.type === type)?.token;
+            if (!solver || !type || token === undefined) {
+              throw new Error(`${p.identifier}: no solver of ${resource.kind} ${resource.metadata.name} matches it for the challenges the CA offers (${offered.join(', ') || 'none'})`);
+            }
+            if (type === 'dns-01') return { type, identifier: p.identifier, solver, token, value: http.dns01Value(token) };
+            return { type, identifier: p.identifier, solver, token, keyAuthorization: http.keyAuthorization(token) };
+          }),
         presentAndWait: async (tasks) => {
-          await challenges.presentAll(tasks);
-          await challenges.waitForAll();
+          const dns = tasks.filter((t) => t.type === 'dns-01');
+          const http01 = tasks.filter((t): t is Http01Task & { type: 'http-01' } => t.type === 'http-01');
+          await allOrAbort([dns.length > 0 ? challenges.presentAll(dns) : undefined, web.presentAll(http01)], orderAbort);
+          await allOrAbort([dns.length > 0 ? challenges.waitForAll() : undefined, web.waitForAll()], orderAbort);
         },
       },
     );
     req.event('Downloaded', `certificate chain downloaded (${http.requests - before} ACME requests for this order, ${http.requests} with this account so far)`);
     return { chainPem, afterWrite };
   } finally {
-    const problems = await challenges.cleanupAll();
+    const problems = (await Promise.all([challenges.cleanupAll(), web.cleanupAll()])).flat();
     for (const p of problems) req.event('CleanupFailed', p, 'warning');
   }
 }

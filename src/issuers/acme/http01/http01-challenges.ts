@@ -110,7 +110,7 @@ export class Http01Challenges {
           log: (message) => this.deps.event('SelfCheck', `${t.identifier}: ${message}`, 'debug'),
         }).catch((err: Error) => {
           if (this.deps.signal?.aborted) throw err;
-          throw new Error(`${t.identifier}: the CA would not see the HTTP-01 challenge: ${err.message}; ${hintFor(this.held)} (or, if the CA can reach it but this host cannot, --http01-skip-self-check or waitInsteadOfSelfCheck on ${t.solver.path})`);
+          throw new Error(`${t.identifier}: the CA would not see the HTTP-01 challenge: ${err.message}; ${hintFor(this.held)} (if the CA can reach it but this host cannot: --http01-skip-self-check, or waitInsteadOfSelfCheck on ${t.solver.path})`);
         }),
       ),
     ]);
@@ -142,7 +142,7 @@ export class Http01Challenges {
 }
 
 function hintFor(held: Held | undefined): string {
-  if (held?.kind === 'webroot') return `check that the web server serves ${held.key} for this name on port 80 (a location for /.well-known/acme-challenge/ in every server block, before any redirect or proxy)`;
-  if (held?.kind === 'server') return `check that port 80 of this name reaches certctl on ${held.key} (DNS, firewall, port forwarding)`;
+  if (held?.kind === 'webroot') return `check that the web server serves ${held.key} at /.well-known/acme-challenge/ for this name on port 80`;
+  if (held?.kind === 'server') return `check that port 80 of this name reaches certctl on ${held.key} (DNS records, firewall, port forwarding)`;
   return 'check how the name reaches this host';
 }

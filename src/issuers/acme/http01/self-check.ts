@@ -58,7 +58,11 @@ export async function fetchChallenge(t: SelfCheckTarget, o: FetchOptions): Promi
       continue;
     }
     const via = url.href === first ? '' : ` (redirected from ${first})`;
-    if (status !== 200) return { ok: false, problem: `GET ${url.href}${where}${via}: HTTP ${status}${res.headers.server ? ` from ${String(res.headers.server).slice(0, 40)}` : ''}` };
+    if (status !== 200) {
+      const from = res.headers.server ? ` from ${String(res.headers.server).slice(0, 40)}` : '';
+      const why = status === 403 ? ' (forbidden: may the web server\'s user read the file and enter every directory above it?)' : '';
+      return { ok: false, problem: `GET ${url.href}${where}${via}: HTTP ${status}${from}${why}` };
+    }
     const text = body.toString('utf8').trim();
     if (text !== t.keyAuthorization) {
       const seen = text === '' ? 'an empty body' : JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
