@@ -43,7 +43,7 @@ export async function checkAcmeCertificate(
     at(field('spec.commonName'), `an ACME certificate's commonName must also be one of its dnsNames (add "${cn}" to spec.dnsNames)`);
   }
   for (const id of acmeIdentifiers(cert.spec)) {
-    const name = id.type === 'ip' ? field('spec.ipAddresses') : (cert.refs.dnsNames.get(id.value) ?? field('spec.dnsNames'));
+    const name = (id.type === 'ip' ? cert.refs.ipAddresses?.get(id.value) : cert.refs.dnsNames.get(id.value)) ?? field(id.type === 'ip' ? 'spec.ipAddresses' : 'spec.dnsNames');
     const solver = selectSolver(acme.solvers, id.value, cert.metadata.labels, predictedChallengeTypes(id));
     if (!solver) {
       // Matched, but only by a solver of a type the CA will not offer for this name.

@@ -272,6 +272,8 @@ export interface CertificateRefs {
   secretName: FieldRef;
   /** By normalised name. */
   dnsNames: Map<string, FieldRef>;
+  /** By normalised address (ACME validates them with HTTP-01 only). */
+  ipAddresses?: Map<string, FieldRef>;
 }
 
 export interface CertificateResource {

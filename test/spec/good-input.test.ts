@@ -54,6 +54,7 @@ describe('the manifests users paste', () => {
           ['example.com', { pos: at(11, 14), path: 'spec.dnsNames[0]' }],
           ['*.example.com', { pos: at(11, 27), path: 'spec.dnsNames[1]' }],
         ]),
+        ipAddresses: new Map(),
       },
     };
     assert.deepEqual(m.certificates, [expected]);
