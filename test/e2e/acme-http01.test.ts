@@ -16,13 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary, skipUnlessInstalled } from '../helpers/binaries.js';
 import { certificateYaml, issue, rfc2136Solver, startAcmeEnv, tempOut, verifyWithPebbleRoot, type AcmeEnv } from '../helpers/acme-env.js';
+import { exampleManifest } from '../helpers/example-issue.js';
 import { startNginx, type NginxServer } from '../helpers/nginx.js';
 import { BIN, openssl, ROOT, runCli } from '../helpers/run-cli.js';
 
 const skip = skipUnlessInstalled(['named', 'pebble', 'nginx'], 'bind9 pebble nginx');
 
 /** Names under web.test resolve to 127.0.0.1, where Pebble's VA connects for http-01. */
-const WEB_ZONE = { name: 'web.test', records: ['@ A 127.0.0.1', '* A 127.0.0.1'] };
+// Explicit records under mx: once _acme-challenge.mx.web.test exists, the wildcard no longer covers www.mx.web.test.
+const WEB_ZONE = { name: 'web.test', records: ['@ A 127.0.0.1', '* A 127.0.0.1', 'mx A 127.0.0.1', 'www.mx A 127.0.0.1'] };
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -295,6 +297,52 @@ describe('ACME HTTP-01 against Pebble\'s validation', { skip, concurrency: 1 }, 
       await rm(out, { recursive: true });
     });
   }
+
+  test('examples/http01: standalone, webroot (an Issuer default and a Certificate of its own), mixed with DNS-01', async () => {
+    const out = await tempOut();
+    const names: [string, string][] = [['www.example.com', 'www.ex.web.test'], ['[example.com,', '[ex.web.test,']];
+    const solo = await exampleManifest(env, 'examples/http01/standalone.yaml', [['":80"', `"127.0.0.1:${env.pebble.httpPort}"`], ...names]);
+    const r1 = await issue(env, solo, out, selfCheck);
+    assert.equal(r1.code, 0, r1.stderr);
+    assert.match(await verifyWithPebbleRoot(env, join(out, 'web/www-tls')), /DNS:www\.ex\.web\.test/);
+
+    const html = await mkdtemp(join(tmpdir(), 'certctl-html-'));
+    const shop = await mkdtemp(join(tmpdir(), 'certctl-shop-'));
+    for (const d of [html, shop]) await chmod(d, 0o755);
+    const nginx = await startNginx({ port: env.pebble.httpPort, root: html, sites: { 'shop.web.test': shop } });
+    try {
+      const webroot = await exampleManifest(env, 'examples/http01/webroot.yaml', [[/\/var\/www\/html/g, html], [/\/srv\/shop\/public/g, shop], ['shop.example.com', 'shop.web.test'], ...names]);
+      const r2 = await issue(env, webroot, out, selfCheck);
+      assert.equal(r2.code, 0, r2.stderr);
+      await verifyWithPebbleRoot(env, join(out, 'web/www-tls'));
+      assert.match(await verifyWithPebbleRoot(env, join(out, 'web/shop-tls')), /DNS:shop\.web\.test/);
+      assert.match(r2.stderr, new RegExp(`web/shop: Presented: shop\\.web\\.test: wrote ${shop}/`), 'the Certificate\'s own webroot');
+      const served = await nginx.accessLog();
+      assert.ok(served.some((l) => / 200 shop\.web\.test$/.test(l)) && served.some((l) => / 200 www\.ex\.web\.test$/.test(l)), served.join('\n'));
+
+      const key = env.bind.keys.HMACSHA256;
+      const mixed = await exampleManifest(env, 'examples/http01/mixed.yaml', [
+        ['/var/www/html', html],
+        ['dnsZones: [example.com]', 'dnsZones: [mx.web.test]'],
+        ['[example.com, www.example.com, "*.example.com"]', '[mx.web.test, www.mx.web.test, "*.mx.web.test"]'],
+        ['nameserver: 192.0.2.53', `nameserver: "127.0.0.1:${env.bind.port}"`],
+        ['tsigKeyName: certctl', `tsigKeyName: ${key.tsigKeyName}`],
+        ['UkVQTEFDRS1XSVRILVlPVVItVFNJRy1LRVk=', key.tsigSecret],
+      ]);
+      const r3 = await issue(env, mixed, out, selfCheck);
+      assert.equal(r3.code, 0, r3.stderr);
+      const text = await verifyWithPebbleRoot(env, join(out, 'web/example-com-tls'));
+      assert.match(text, /DNS:\*\.mx\.web\.test/);
+      assert.match(r3.stderr, /Answered: answered 2 http-01 and 1 dns-01 challenge\(s\)|Answered: answered 1 dns-01 and 2 http-01 challenge\(s\)/);
+      assert.deepEqual(await readdir(html), []);
+      assert.deepEqual(await readdir(shop), []);
+    } finally {
+      await nginx.stop();
+      await rm(html, { recursive: true, force: true });
+      await rm(shop, { recursive: true, force: true });
+      await rm(out, { recursive: true });
+    }
+  });
 
   test('plan, validate and status show each name\'s challenge, in text and -o json', async () => {
     const solvers = `    - selector: {dnsZones: [web.test]}

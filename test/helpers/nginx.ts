@@ -32,8 +32,8 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-/** Starts nginx on 127.0.0.1:`port` with `root` as the document root of every name. */
-export async function startNginx(opts: { port: number; root: string }): Promise<NginxServer> {
+/** Starts nginx on 127.0.0.1:`port` with `root` as the document root of every name, except those `sites` give another. */
+export async function startNginx(opts: { port: number; root: string; sites?: Record<string, string> }): Promise<NginxServer> {
   const nginx = requireBinary('nginx', 'nginx');
   const prefix = await mkdtemp(join(tmpdir(), 'certctl-nginx-'));
   await mkdir(join(prefix, 'tmp'));
@@ -53,12 +53,14 @@ http {
   uwsgi_temp_path ${prefix}/tmp/uwsgi;
   scgi_temp_path ${prefix}/tmp/scgi;
   server {
-    listen 127.0.0.1:${opts.port};
+    listen 127.0.0.1:${opts.port} default_server;
     server_name _;
     root ${opts.root};
     location /.well-known/acme-challenge/ { default_type text/plain; }
   }
-}
+${Object.entries(opts.sites ?? {})
+  .map(([name, root]) => `  server {\n    listen 127.0.0.1:${opts.port};\n    server_name ${name};\n    root ${root};\n  }\n`)
+  .join('')}}
 `,
   );
   const proc = startProcess(nginx, ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { cleanupDir: prefix });
