@@ -105,6 +105,21 @@ for (const procFd of modes) {
       await rm(root, { recursive: true });
     });
 
+    test('opened without create (removing a killed run\'s file), a missing directory is nothing to do', async () => {
+      const root = await tempRoot();
+      assert.equal(await WebrootChallengeDir.open(root, { procFd, create: false }), undefined);
+      await mkdir(join(root, '.well-known'));
+      assert.equal(await WebrootChallengeDir.open(root, { procFd, create: false }), undefined);
+      assert.deepEqual(await readdir(join(root, '.well-known')), [], 'nothing created');
+      await mkdir(join(root, '.well-known/acme-challenge'));
+      await writeFile(join(root, '.well-known/acme-challenge/left'), 'x');
+      const dir = await WebrootChallengeDir.open(root, { procFd, create: false });
+      await dir!.remove('left');
+      await dir!.close();
+      assert.deepEqual(await readdir(join(root, '.well-known')), ['acme-challenge'], 'directories it did not create stay');
+      await rm(root, { recursive: true });
+    });
+
     test('a read-only challenge directory is an error naming the file, not a /proc path', { skip: process.getuid?.() === 0 ? 'root writes anywhere' : false }, async () => {
       const root = await tempRoot();
       await mkdir(join(root, '.well-known/acme-challenge'), { recursive: true, mode: 0o555 });

@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -340,6 +340,46 @@ describe('ACME HTTP-01 against Pebble\'s validation', { skip, concurrency: 1 }, 
       await nginx.stop();
       await rm(html, { recursive: true, force: true });
       await rm(shop, { recursive: true, force: true });
+      await rm(out, { recursive: true });
+    }
+  });
+
+  test('SIGKILL with a file in the webroot: the next run removes it first, then issues', async () => {
+    const out = await tempOut();
+    const webroot = await mkdtemp(join(tmpdir(), 'certctl-www-'));
+    await chmod(webroot, 0o755);
+    const yaml = http01Issuer(env) + certificateYaml('killed', ['killed.web.test']);
+    const challengeDir = join(webroot, '.well-known/acme-challenge');
+    const killed = await new Promise<{ signal: NodeJS.Signals | null; left: string[] }>((resolve, reject) => {
+      const args = [BIN, 'issue', '-f', '-', '--out-dir', out, ...env.dnsFlags, '--http01-webroot', webroot, '--http01-self-check-port', '1', '--http01-self-check-timeout', '60s'];
+      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      let left: string[] = [];
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/Presented:/.test(stderr) && !child.killed) {
+          setTimeout(() => {
+            left = existsSync(challengeDir) ? readdirSync(challengeDir) : [];
+            child.kill('SIGKILL');
+          }, 200);
+        }
+      });
+      child.on('error', reject);
+      child.on('close', (_code, signal) => resolve({ signal, left }));
+      child.stdin.end(yaml);
+    });
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.equal(killed.left.length, 1, 'the killed run left its file');
+    const nginx = await startNginx({ port: env.pebble.httpPort, root: webroot });
+    try {
+      const next = await issue(env, yaml, out, ['--http01-webroot', webroot, ...selfCheck]);
+      assert.equal(next.code, 0, next.stderr);
+      assert.match(next.stderr, /CleanedUp: removed 1 HTTP-01 challenge file\(s\) left by an interrupted run/);
+      await verifyWithPebbleRoot(env, join(out, 'default/killed-tls'));
+      assert.deepEqual(existsSync(challengeDir) ? readdirSync(challengeDir) : [], [], 'the leftover and the new file are gone');
+    } finally {
+      await nginx.stop();
+      await rm(webroot, { recursive: true, force: true });
       await rm(out, { recursive: true });
     }
   });

@@ -10,7 +10,7 @@ import { ariCertId } from '../../renewal/ari.js';
 import { memo } from '../../shared/memo.js';
 import type { DnsProvider, ProviderContext } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
-import type { JournaledChallenge, PendingOrder } from '../../stores/records.js';
+import type { JournaledChallenge, JournaledFile, PendingOrder } from '../../stores/records.js';
 import type { IssuerEvent, IssuerStateSlot, SignRequest, SignedBundle } from '../issuer.js';
 import { subjectFromSpec } from '../template.js';
 import { openAccount } from './account.js';
@@ -24,6 +24,7 @@ import { http01MethodFor } from './http01/http01-method.js';
 import { DEFAULT_HTTP01_OPTIONS } from './http01/http01-options.js';
 import { Http01Resources } from './http01/http01-resources.js';
 import { addressesVia } from './http01/resolve-addresses.js';
+import { WebrootChallengeDir } from './http01/webroot.js';
 import { acmeIdentifiers } from './identifiers.js';
 import { resumeOrder, runOrder } from './order-flow.js';
 import { challengeTypeOf, predictedChallengeTypes, selectSolver } from './solver-selection.js';
@@ -101,6 +102,20 @@ function journalOf(state: IssuerStateSlot): ChallengeJournal {
   };
 }
 
+/** Journals HTTP-01 webroot files in the certificate's ACME state. */
+function fileJournalOf(state: IssuerStateSlot): { added(f: JournaledFile): Promise<void>; removed(f: JournaledFile): Promise<void> } {
+  const same = (a: JournaledFile, b: JournaledFile): boolean => a.webroot === b.webroot && a.token === b.token;
+  return {
+    added: (f) => state.update((s) => ({ ...s, acme: { ...s?.acme, presentedFiles: [...(s?.acme?.presentedFiles ?? []), f] } })),
+    removed: (f) =>
+      state.update((s) => {
+        const { presentedFiles = [], ...acme } = s?.acme ?? {};
+        const rest = presentedFiles.filter((x) => !same(x, f));
+        return { ...s, acme: rest.length > 0 ? { ...acme, presentedFiles: rest } : acme };
+      }),
+  };
+}
+
 function setPendingOrder(state: IssuerStateSlot, o: PendingOrder | undefined): Promise<void> {
   return state.update((s) => {
     const { pendingOrder: _old, ...acme } = s?.acme ?? {};
@@ -138,6 +153,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
     userAgent: deps.services.options.userAgent,
     event: req.event,
     signal,
+    journal: fileJournalOf(req.state),
   });
   const before = http.requests;
   const identifiers = acmeIdentifiers(cert.spec);
@@ -204,8 +220,13 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   }
 }
 
-/** Removes the TXT values a killed run left in DNS; what cannot be removed stays journaled for the next run. */
+/**
+ * Removes what a killed run left: TXT values in DNS and HTTP-01 files in webroots (the empty
+ * directories stay: another run may be using them). What cannot be removed stays journaled for
+ * the next run.
+ */
 export async function removeLeftovers(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, state: IssuerStateSlot, event: IssuerEvent, signal?: AbortSignal): Promise<void> {
+  await removeLeftoverFiles(state, event);
   const leftovers = state.get()?.acme?.presentedChallenges ?? [];
   const journal = journalOf(state);
   let removed = 0;
@@ -222,4 +243,27 @@ export async function removeLeftovers(resource: IssuerResource, spec: AcmeIssuer
     }
   }
   if (removed > 0) event('CleanedUp', `removed ${removed} TXT value(s) left by an interrupted run`);
+}
+
+async function removeLeftoverFiles(state: IssuerStateSlot, event: IssuerEvent): Promise<void> {
+  const files = state.get()?.acme?.presentedFiles ?? [];
+  const journal = fileJournalOf(state);
+  let removed = 0;
+  for (const f of files) {
+    try {
+      // Not created again if gone; symlinks refused as when writing.
+      const dir = await WebrootChallengeDir.open(f.webroot, { create: false }).catch((err: Error) => {
+        if (/does not exist$/.test(err.message)) return undefined;
+        throw err;
+      });
+      if (dir) {
+        await dir.remove(f.token).finally(() => dir.close());
+        removed++;
+      }
+      await journal.removed(f);
+    } catch (err) {
+      event('CleanupFailed', `cannot remove the HTTP-01 file ${f.webroot}/.well-known/acme-challenge/${f.token} left by an interrupted run: ${(err as Error).message}`, 'warning');
+    }
+  }
+  if (removed > 0) event('CleanedUp', `removed ${removed} HTTP-01 challenge file(s) left by an interrupted run`);
 }

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatListenAddress } from '../../../shared/listen-address.js';
 import type { AcmeSolver } from '../../../spec/types.js';
+import type { JournaledFile } from '../../../stores/records.js';
 import type { IssuerEvent } from '../../issuer.js';
 import { describeHttp01Method, type ResolvedHttp01Method } from './http01-method.js';
 import type { Http01Options } from './http01-options.js';
@@ -38,6 +39,8 @@ export interface Http01Deps {
   userAgent?: string;
   event: IssuerEvent;
   signal?: AbortSignal;
+  /** Told before each webroot file is written and after it is removed, so a killed run's files are removed later. */
+  journal?: { added(f: JournaledFile): Promise<void>; removed(f: JournaledFile): Promise<void> };
 }
 
 type Held = { kind: 'server'; key: string; server: ChallengeServer } | { kind: 'webroot'; key: string; dir: WebrootChallengeDir };
@@ -77,6 +80,7 @@ export class Http01Challenges {
         held.server.serve(t.token, t.keyAuthorization);
         this.deps.event('Presented', `${t.identifier}: ${url} served by certctl on ${held.key} (${t.solver.path})`);
       } else {
+        await this.deps.journal?.added({ webroot: held.key, token: t.token });
         const path = await held.dir.write(t.token, t.keyAuthorization);
         this.deps.event('Presented', `${t.identifier}: wrote ${path} for ${url} (${t.solver.path})`);
       }
@@ -128,7 +132,10 @@ export class Http01Challenges {
     for (const t of tasks) {
       try {
         if (held.kind === 'server') held.server.withdraw(t.token);
-        else await held.dir.remove(t.token);
+        else {
+          await held.dir.remove(t.token);
+          await this.deps.journal?.removed({ webroot: held.key, token: t.token });
+        }
         removed++;
       } catch (err) {
         problems.push(`${t.identifier}: ${(err as Error).message}`);

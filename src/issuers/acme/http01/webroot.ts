@@ -27,6 +27,8 @@ interface OpenedDir {
 }
 
 export interface WebrootOptions {
+  /** Create `.well-known` and `acme-challenge` when missing (default); without, open() resolves undefined then. */
+  create?: boolean;
   /**
    * Reach the opened directories through /proc/self/fd (Linux), so that a directory swapped for
    * a symlink after it was checked cannot redirect a write. Default: when /proc/self/fd exists.
@@ -48,17 +50,25 @@ export class WebrootChallengeDir {
    * Checks the webroot (it must exist: a missing one is most likely a typo the web server does
    * not serve either) and opens, creating them if needed, its challenge directories.
    */
-  static async open(webroot: string, opts: WebrootOptions = {}): Promise<WebrootChallengeDir> {
+  static async open(webroot: string, opts?: WebrootOptions & { create?: true }): Promise<WebrootChallengeDir>;
+  static async open(webroot: string, opts: WebrootOptions & { create: false }): Promise<WebrootChallengeDir | undefined>;
+  static async open(webroot: string, opts: WebrootOptions = {}): Promise<WebrootChallengeDir | undefined> {
     const st = await stat(webroot).catch((err: NodeJS.ErrnoException) => {
       throw new WebrootError(err.code === 'ENOENT' ? `webroot ${webroot} does not exist` : `webroot ${webroot}: ${reason(err)}`);
     });
     if (!st.isDirectory()) throw new WebrootError(`webroot ${webroot} is not a directory`);
     const procFd = opts.procFd ?? existsSync('/proc/self/fd');
     const wkPath = join(webroot, '.well-known');
-    const wellKnown = await openDir(wkPath, wkPath);
+    const create = opts.create !== false;
+    const wellKnown = await openDir(wkPath, wkPath, create);
+    if (!wellKnown) return undefined;
     const chPath = join(wkPath, 'acme-challenge');
     try {
-      const challenges = await openDir(procFd ? `/proc/self/fd/${wellKnown.fh.fd}/acme-challenge` : chPath, chPath);
+      const challenges = await openDir(procFd ? `/proc/self/fd/${wellKnown.fh.fd}/acme-challenge` : chPath, chPath, create);
+      if (!challenges) {
+        await closeDir(wellKnown, wkPath);
+        return undefined;
+      }
       return new WebrootChallengeDir(webroot, wellKnown, challenges, procFd);
     } catch (err) {
       await closeDir(wellKnown, wkPath);
@@ -112,8 +122,10 @@ export class WebrootChallengeDir {
   }
 }
 
-/** Opens a directory without following a symlink at `path`; creates it (0755) when missing. */
-async function openDir(path: string, display: string): Promise<OpenedDir> {
+/** Opens a directory without following a symlink at `path`; creates it (0755) when missing, if asked to. */
+async function openDir(path: string, display: string, create: true): Promise<OpenedDir>;
+async function openDir(path: string, display: string, create: boolean): Promise<OpenedDir | undefined>;
+async function openDir(path: string, display: string, create: boolean): Promise<OpenedDir | undefined> {
   const opened = async (): Promise<FileHandle | undefined> => {
     try {
       return await open(path, DIR_FLAGS);
@@ -129,6 +141,7 @@ async function openDir(path: string, display: string): Promise<OpenedDir> {
   };
   const existing = await opened();
   if (existing) return { fh: existing, path: display, created: false };
+  if (!create) return undefined;
   let created = true;
   try {
     await mkdir(path, 0o755);
