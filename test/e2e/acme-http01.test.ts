@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -430,5 +430,24 @@ describe('HTTP-01 input errors (exit 2, nothing contacted)', { skip }, () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--http01-listen: "localhost:80": "localhost" is not an IP address \(leave it out to listen on every interface: :80\)/);
     assert.equal(env.pebble.orderCount(), 0);
+  });
+
+  test('the README\'s HTTP-01 error samples are what certctl prints for those cases', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const m = /<!-- http01-samples: (\S+) -->\n```\n([\s\S]*?)```/.exec(readme);
+    assert.ok(m, 'the README marks its samples');
+    const dir = await mkdtemp(join(tmpdir(), 'certctl-readme-'));
+    const lines = m[2]!.trim().split('\n');
+    assert.ok(lines.length >= 2);
+    for (const line of lines) {
+      const file = /^certctl: error: ([\w.-]+\.yaml):/.exec(line)?.[1];
+      assert.ok(file, line);
+      const text = (await readFile(join(ROOT, m[1]!, file), 'utf8')).replaceAll('${ACME_SERVER}', env.pebble.directoryUrl).replaceAll('${CA_BUNDLE}', Buffer.from(env.pebble.caCertPem).toString('base64'));
+      await writeFile(join(dir, file), text);
+      const r = await runCli(['validate', '-f', file, '--out-dir', join(dir, 'out')], { cwd: dir });
+      assert.equal(r.code, 2);
+      assert.ok(r.stderr.split('\n').includes(line), `certctl printed:\n${r.stderr}\nREADME says:\n${line}`);
+    }
+    await rm(dir, { recursive: true });
   });
 });
