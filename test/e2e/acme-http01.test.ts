@@ -93,6 +93,21 @@ describe('ACME HTTP-01 against Pebble\'s validation', { skip, concurrency: 1 }, 
     await rm(out, { recursive: true });
   });
 
+  test('certificates issued at once share one standalone server, bound once', async () => {
+    const out = await tempOut();
+    const yaml = http01Issuer(env) + certificateYaml('one', ['one.web.test']) + certificateYaml('two', ['two.web.test']) + certificateYaml('three', ['three.web.test']);
+    const r = await issue(env, yaml, out, [...standalone, '--concurrency', '3', '-v']);
+    assert.equal(r.code, 0, r.stderr);
+    for (const n of ['one', 'two', 'three']) await verifyWithPebbleRoot(env, join(out, `default/${n}-tls`));
+    const binds = r.stderr.split('\n').filter((l) => /debug: Debug: http01: listening on 127\.0\.0\.1:\d+$/.test(l));
+    const closes = r.stderr.split('\n').filter((l) => /http01: closed the server on 127\.0\.0\.1:\d+$/.test(l));
+    assert.ok(binds.length >= 1 && binds.length === closes.length, `${binds.length} binds, ${closes.length} closes`);
+    assert.ok(binds.length < 3, `three certificates at once bound ${binds.length} times`);
+    assert.match(r.stderr, /debug: Debug: http01: GET \/\.well-known\/acme-challenge\/\S+ \(Host one\.web\.test\) from 127\.0\.0\.1 -> 200/);
+    assert.ok(await refused(env.pebble.httpPort));
+    await rm(out, { recursive: true });
+  });
+
   test('waitInsteadOfSelfCheck on the solver replaces the self-check, as in cert-manager', async () => {
     const out = await tempOut();
     const solvers = '    - http01: {ingress: {}}\n      waitInsteadOfSelfCheck: 500ms';

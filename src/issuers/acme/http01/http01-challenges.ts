@@ -61,10 +61,10 @@ export class Http01Challenges {
     if (m.kind === 'standalone') {
       const key = formatListenAddress(m.listen);
       this.held = { kind: 'server', key, server: await r.servers.acquire(key, () => r.listen(m.listen)) };
-      this.deps.event('Listening', `HTTP-01: certctl's server listens on ${key} (${resolved.source})`, 'debug');
     } else {
       this.held = { kind: 'webroot', key: m.dir, dir: await r.webroots.acquire(m.dir, () => r.openWebroot(m.dir)) };
     }
+    this.deps.event('Http01', `answering HTTP-01 with ${describeHttp01Method(m)} (${resolved.source})`, 'debug');
   }
 
   /** Serves or writes every token; the webroot or server is made ready first if it is not. */

@@ -8,14 +8,19 @@ import { WebrootChallengeDir } from './webroot.js';
  * challenge directory per webroot, each held while some certificate has challenges pending.
  */
 export class Http01Resources {
-  readonly servers = new RefCountedPool<ChallengeServer>((s) => s.close());
+  readonly servers = new RefCountedPool<ChallengeServer>(async (s) => {
+    await s.close();
+    this.log(`http01: closed the server on ${s.address}`);
+  });
   readonly webroots = new RefCountedPool<WebrootChallengeDir>((d) => d.close());
 
-  /** `log` hears of every request the servers answer (`-v`). */
+  /** `log` hears of every bind, close and request the servers answer (`-v`). */
   constructor(private readonly log: ServerLog) {}
 
-  listen(address: ListenAddress): Promise<ChallengeServer> {
-    return ChallengeServer.listen(address, this.log);
+  async listen(address: ListenAddress): Promise<ChallengeServer> {
+    const server = await ChallengeServer.listen(address, this.log);
+    this.log(`http01: listening on ${server.address}`);
+    return server;
   }
 
   openWebroot(dir: string): Promise<WebrootChallengeDir> {
