@@ -14,6 +14,7 @@ export interface ListenAddress {
 /** The address, or why the text is not one (a sentence without the text itself). */
 export type ParsedListenAddress = { ok: true; address: ListenAddress } | { ok: false; message: string };
 
+/** Reads `:80`, `80`, `0.0.0.0:80`, `[::1]:8080`; a host must be an IP literal (a name could resolve to several). */
 export function parseListenAddress(text: string): ParsedListenAddress {
   const t = text.trim();
   let host: string | undefined;

@@ -11,7 +11,9 @@ import { closest } from './suggest.js';
 import { parseListenAddress } from '../shared/listen-address.js';
 import type { Http01Annotation } from './types.js';
 
+/** Answer HTTP-01 by writing files under this directory (certbot --webroot). */
 export const HTTP01_WEBROOT_ANNOTATION = 'certctl.io/http01-webroot';
+/** Answer HTTP-01 with certctl's own server on this `[ip]:port` (certbot --standalone). */
 export const HTTP01_LISTEN_ANNOTATION = 'certctl.io/http01-listen';
 const KNOWN = [HTTP01_WEBROOT_ANNOTATION, HTTP01_LISTEN_ANNOTATION];
 const PREFIX = 'certctl.io/http01';

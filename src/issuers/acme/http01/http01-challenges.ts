@@ -26,6 +26,7 @@ export interface Http01Task {
   solver: AcmeSolver;
 }
 
+/** What {@link Http01Challenges} needs for one order. */
 export interface Http01Deps {
   /** How this certificate's challenges are answered; undefined when nothing says (an input error caught before, normally). */
   method: ResolvedHttp01Method | undefined;
@@ -45,6 +46,7 @@ export interface Http01Deps {
 
 type Held = { kind: 'server'; key: string; server: ChallengeServer } | { kind: 'webroot'; key: string; dir: WebrootChallengeDir };
 
+/** Presents, checks and withdraws the http-01 challenges of one order (one certificate). */
 export class Http01Challenges {
   private held?: Held;
   private readonly presented: Http01Task[] = [];

@@ -4,6 +4,7 @@
  * at the same time and closed when the last of them is done, so a port is bound only while
  * challenges are pending.
  */
+/** Keyed resources opened by their first holder and closed by their last. */
 export class RefCountedPool<T> {
   private readonly entries = new Map<string, { refs: number; value: Promise<T> }>();
   /** Closes still running, by key: a new holder waits for them (a port must be free to bind again). */

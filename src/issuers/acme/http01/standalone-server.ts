@@ -25,6 +25,7 @@ export class ListenError extends Error {
 /** What the server tells `-v`: each request and its answer. */
 export type ServerLog = (message: string) => void;
 
+/** certctl's HTTP-01 server on one address; {@link ChallengeServer.listen} creates it bound. */
 export class ChallengeServer {
   private constructor(
     private readonly server: Server,
