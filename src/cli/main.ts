@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatIssue, SpecError } from '../spec/errors.js';
 import { CliContext, handleClosedStdout, verbosityOf } from './context.js';
 import { ExitCode, ExitError, classify, type ExitCodeValue } from './exit-codes.js';
-import { withDns01Options, withInputOptions, withOutputOptions, withStoreOptions, withWriteOptions, type CommonFlags, type OutputFormat } from './options.js';
+import { withDns01Options, withHttp01Options, withInputOptions, withOutputOptions, withStoreOptions, withWriteOptions, type CommonFlags, type OutputFormat } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -71,7 +71,7 @@ function buildProgram(ctx: CliContext): Command {
     withOutputOptions(withStoreOptions(withInputOptions(cmd), { none }), formats, outputHelp);
 
   withWriteOptions(
-    withDns01Options(
+    withHttp01Options(withDns01Options(
       common(
         program
           .command('issue')
@@ -81,7 +81,7 @@ function buildProgram(ctx: CliContext): Command {
         'result on stdout: text, json or yaml (with --store none: the Secret manifests, yaml or json)',
         true,
       ),
-    ),
+    )),
     '1',
   )
     .addOption(new Option('--force', 'issue the named (or all) Certificates again even if up to date; the CAs they need only if due').env('CERTCTL_FORCE').default(false))
@@ -96,7 +96,7 @@ function buildProgram(ctx: CliContext): Command {
     );
 
   const renewLike = (cmd: Command): Command =>
-    withWriteOptions(withDns01Options(common(cmd.argument('[certificate...]', 'only these Certificates (metadata.name); default: all'), ['text', 'json', 'yaml'], 'result on stdout: text, json or yaml')), '4')
+    withWriteOptions(withHttp01Options(withDns01Options(common(cmd.argument('[certificate...]', 'only these Certificates (metadata.name); default: all'), ['text', 'json', 'yaml'], 'result on stdout: text, json or yaml'))), '4')
       .addOption(new Option('--lease-namespace <namespace>', "kubernetes store: namespace of the Lease that keeps runs apart (default: the context's or pod's namespace)").env('CERTCTL_LEASE_NAMESPACE'))
       .addOption(new Option('--interval <duration>', 'how often this command runs (cron, timer): renew now what ARI would have due before the next run').env('CERTCTL_INTERVAL'))
       .addOption(new Option('--force', 'treat the named (or all) Certificates as due, ignoring renewal times and backoff').env('CERTCTL_FORCE').default(false));
@@ -140,12 +140,12 @@ function buildProgram(ctx: CliContext): Command {
       }),
     );
 
-  withDns01Options(common(
+  withHttp01Options(withDns01Options(common(
     program.command('validate').description('check manifests and the Secrets they refer to as issue would, without generating keys or contacting anything but the store').argument('[certificate...]', 'only these Certificates (metadata.name)'),
     ['text', 'json', 'yaml'],
     'text, json or yaml (errors as an InputError document)',
     true,
-  ))
+  )))
     .exitOverride()
     .action(
       action(ctx, async (names: string[], opts) => {

@@ -30,6 +30,15 @@ export interface Dns01Flags {
   dns01NameserverPort: string;
 }
 
+export interface Http01Flags {
+  http01Webroot?: string;
+  http01Standalone?: boolean;
+  http01Listen?: string;
+  http01SkipSelfCheck?: boolean;
+  http01SelfCheckTimeout: string;
+  http01SelfCheckPort: string;
+}
+
 export interface WriteFlags {
   force: boolean;
   concurrency: string;
@@ -68,6 +77,25 @@ export function withDns01Options(cmd: Command): Command {
     .addOption(new Option('--dns01-propagation-timeout <duration>', 'give up when a TXT record is not served after this long').env('CERTCTL_DNS01_PROPAGATION_TIMEOUT').default('3m'))
     .addOption(new Option('--dns01-check-retry-period <duration>', 'pause between propagation checks').env('CERTCTL_DNS01_CHECK_RETRY_PERIOD').default('2s'))
     .addOption(new Option('--dns01-nameserver-port <port>', 'port of the authoritative nameservers (for test setups)').env('CERTCTL_DNS01_NAMESERVER_PORT').default('53').hideHelp());
+}
+
+/**
+ * How certctl answers HTTP-01 challenges, as certbot (--webroot, --standalone) and lego (--http)
+ * users say it. Given here, they override every Issuer's and Certificate's certctl.io/http01-*
+ * annotation.
+ */
+export function withHttp01Options(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--http01-webroot <dir>', 'answer HTTP-01 by writing <dir>/.well-known/acme-challenge/<token> for your web server to serve (overrides the certctl.io/http01-* annotations)')
+        .env('CERTCTL_HTTP01_WEBROOT')
+        .conflicts(['http01Standalone', 'http01Listen']),
+    )
+    .addOption(new Option('--http01-standalone', "answer HTTP-01 with certctl's own HTTP server on --http01-listen, bound only while challenges are pending").env('CERTCTL_HTTP01_STANDALONE'))
+    .addOption(new Option('--http01-listen <[ip]:port>', 'address of the standalone server, default :80 (every interface); implies --http01-standalone').env('CERTCTL_HTTP01_LISTEN'))
+    .addOption(new Option('--http01-skip-self-check', 'ask the CA to validate without fetching each challenge first (when this host cannot reach itself by its public name)').env('CERTCTL_HTTP01_SKIP_SELF_CHECK'))
+    .addOption(new Option('--http01-self-check-timeout <duration>', 'give up when a challenge is not served as the CA will fetch it after this long').env('CERTCTL_HTTP01_SELF_CHECK_TIMEOUT').default('30s'))
+    .addOption(new Option('--http01-self-check-port <port>', 'port the self-check fetches http:// URLs from (for test setups; the CA always uses 80)').env('CERTCTL_HTTP01_SELF_CHECK_PORT').default('80').hideHelp());
 }
 
 /** `-o`, `-v`, `-q`. */

@@ -1,4 +1,4 @@
-import type { CertificateEvent, CertificateResult } from '../core/events.js';
+import type { CertificateEvent, CertificateResult, PlannedChallenge } from '../core/events.js';
 import type { HookFailure } from '../core/run.js';
 
 /** Renders events as one line each on stderr, readable on a terminal and in CI logs. */
@@ -25,12 +25,28 @@ export function renderResult(r: CertificateResult): string {
   }
 }
 
-/** `plan`'s view, like terraform plan: what renew would do, and why. */
+/** `http-01`, `dns-01`, `http-01+dns-01` (a table cell); `-` for other issuers. */
+export function challengeKinds(challenges: PlannedChallenge[] | undefined): string {
+  const kinds = [...new Set((challenges ?? []).map((c) => c.type))].sort().reverse();
+  return kinds.length > 0 ? kinds.join('+') : '-';
+}
+
+/** `http-01 (standalone :80) for a.example.com, b.example.com; dns-01 (rfc2136) for *.example.com`. */
+export function describeChallenges(challenges: PlannedChallenge[]): string {
+  const groups = new Map<string, string[]>();
+  for (const c of challenges) {
+    const key = `${c.type}${c.via ? ` (${c.via})` : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), c.identifier]);
+  }
+  return [...groups].map(([how, names]) => `${how} for ${names.join(', ')}`).join('; ');
+}
+
+/** `plan`'s view, like terraform plan: what renew would do, and why (and, for ACME, with which challenges). */
 export function renderPlanLine(r: CertificateResult): string {
   const id = `${r.namespace}/${r.name}`;
   switch (r.action) {
     case 'due':
-      return `~ renew       ${id}: ${r.message}`;
+      return `~ renew       ${id}: ${r.message}${r.challenges?.length ? `; ${describeChallenges(r.challenges)}` : ''}`;
     case 'backing-off':
       return `! backing off ${id}: ${r.message}`;
     case 'failed':

@@ -4,14 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { DEFAULT_DNS01_OPTIONS, type Dns01Options } from '../dns/dns01-options.js';
+import { DEFAULT_HTTP01_OPTIONS, type Http01Options } from '../issuers/acme/http01/http01-options.js';
+import { parseListenAddress } from '../shared/listen-address.js';
+import type { Http01Method } from '../spec/types.js';
 import { parseResolvConf } from '../dns/resolver.js';
 import type { Endpoint } from '../dns/wire/transport.js';
 import { parseGoDuration } from '../spec/duration.js';
 import { parseLabelSelector, type LabelSelector } from '../spec/label-selector.js';
 import { MAX_TIMER_MS } from '../shared/sleep.js';
 import { usage } from './exit-codes.js';
-import type { CommonFlags, Dns01Flags } from './options.js';
+import type { CommonFlags, Dns01Flags, Http01Flags } from './options.js';
 
 /** A Go duration flag, in milliseconds, capped at what a timer can hold (about 24.8 days). */
 export function durationFlag(flag: string, text: string, opts: { allowZero?: boolean } = {}): number {
@@ -61,6 +65,32 @@ function endpoint(text: string): Endpoint {
     throw usage(`--dns01-recursive-nameservers: ${JSON.stringify(text)} is not ip[:port] (IPv6 as [addr]:port)`);
   }
   return { host, port };
+}
+
+/**
+ * The `--http01-*` flags: a webroot (relative to the working directory, as certbot's -w), or the
+ * standalone server's address (`--http01-listen` alone implies `--http01-standalone`).
+ */
+export function http01OptionsFrom(flags: Partial<Http01Flags>): Http01Options {
+  let method: Http01Method | undefined;
+  if (flags.http01Webroot !== undefined) {
+    if (flags.http01Standalone || flags.http01Listen !== undefined) throw usage('--http01-webroot and --http01-standalone/--http01-listen exclude each other');
+    if (flags.http01Webroot.trim() === '') throw usage('--http01-webroot: must not be empty');
+    method = { kind: 'webroot', dir: resolve(flags.http01Webroot) };
+  } else if (flags.http01Standalone || flags.http01Listen !== undefined) {
+    const r = parseListenAddress(flags.http01Listen ?? ':80');
+    if (!r.ok) throw usage(`--http01-listen: ${JSON.stringify(flags.http01Listen)}: ${r.message}`);
+    method = { kind: 'standalone', listen: r.address };
+  }
+  const port = Number(flags.http01SelfCheckPort ?? '80');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(`--http01-self-check-port: not a port: ${flags.http01SelfCheckPort}`);
+  return {
+    ...DEFAULT_HTTP01_OPTIONS,
+    ...(method ? { method } : {}),
+    selfCheck: !flags.http01SkipSelfCheck,
+    selfCheckTimeoutMs: flags.http01SelfCheckTimeout === undefined ? DEFAULT_HTTP01_OPTIONS.selfCheckTimeoutMs : durationFlag('--http01-self-check-timeout', flags.http01SelfCheckTimeout),
+    selfCheckPort: port,
+  };
 }
 
 /** Resolves the DNS-01 flags (and /etc/resolv.conf when no servers are given) into DNS-01 options. */

@@ -10,6 +10,17 @@ export interface CertificateEvent {
 
 export type EventSink = (event: CertificateEvent) => void;
 
+/** How one name of an ACME Certificate is validated: the challenge, its solver, and what presents it. */
+export interface PlannedChallenge {
+  /** The identifier as ordered: a DNS name (`*.` kept) or an IP address. */
+  identifier: string;
+  type: 'dns-01' | 'http-01';
+  /** `spec.acme.solvers[1]`. */
+  solver: string;
+  /** `rfc2136`, `webroot /var/www/html`, `standalone :80`; absent when nothing says yet (`status` without `--http01-*`). */
+  via?: string;
+}
+
 /** What happened to one Certificate in a run; the CLI prints it and `-o json` serializes it. */
 export interface CertificateResult {
   name: string;
@@ -36,6 +47,8 @@ export interface CertificateResult {
 
   /** Subject alternative names of the certificate (for hooks and status). */
   dnsNames?: string[];
+  /** ACME issuers: the challenge each name is validated with. */
+  challenges?: PlannedChallenge[];
   error?: string;
   /** cert-manager's Ready condition after the run: a valid certificate that matches the spec is stored. */
   ready?: boolean;

@@ -13,7 +13,7 @@ import { CaSecretError } from '../issuers/ca.js';
 import { secretNamespaceOf } from '../issuers/registry.js';
 import type { IssuerRegistry } from '../issuers/registry.js';
 import { parsePrivateKey } from '../pki/keys.js';
-import { selectSolver } from '../issuers/acme/solver-selection.js';
+import { predictedChallengeTypes, selectSolver } from '../issuers/acme/solver-selection.js';
 import { acmeIdentifiers } from '../issuers/acme/identifiers.js';
 import { VAULT_SECRET_PURPOSE, vaultSecretRefs } from '../issuers/vault/secret-refs.js';
 import type { VaultSecretRef } from '../issuers/vault/secret-refs.js';
@@ -127,7 +127,7 @@ async function checkAcme(
   const solvers = new Set<NonNullable<ReturnType<typeof selectSolver>>>();
   for (const p of certs) {
     for (const id of acmeIdentifiers(p.certificate.spec)) {
-      const s = selectSolver(acme.solvers, id.value, p.certificate.metadata.labels);
+      const s = selectSolver(acme.solvers, id.value, p.certificate.metadata.labels, predictedChallengeTypes(id));
       if (s?.dns01?.provider.kind === 'provider') solvers.add(s);
     }
   }

@@ -1,5 +1,6 @@
 import { SpecError, type SpecIssue } from '../spec/errors.js';
-import { issuerKey, type CertificateResource, type IssuerResource, type Manifests } from '../spec/types.js';
+import { issuerKey, type CertificateResource, type Http01Method, type IssuerResource, type Manifests } from '../spec/types.js';
+import type { PlannedChallenge } from './events.js';
 import { secretNamespaceOf } from '../issuers/registry.js';
 import type { CertificateStore } from '../stores/store.js';
 import { checkAcmeCertificate } from './plan-acme.js';
@@ -12,6 +13,8 @@ export interface PlannedCertificate {
   dependsOn: CertificateResource[];
   /** `--force` applies to it: it was named, or no names were given. A CA pulled in for a named leaf is not forced. */
   forced: boolean;
+  /** ACME: the challenge each name would be validated with. */
+  challenges?: PlannedChallenge[];
 }
 
 export interface PlanOptions {
@@ -21,6 +24,11 @@ export interface PlanOptions {
   /** And only Certificates whose labels match (`-l`). */
   selector?: (labels: Record<string, string>) => boolean;
   force?: boolean;
+  /**
+   * `--http01-*`: the method given on the command line, and whether an http01 solver needs one
+   * (false for `status`, which presents nothing).
+   */
+  http01?: { method?: Http01Method; required: boolean };
 }
 
 /**
@@ -65,7 +73,9 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const exists = async (namespace: string, name: string): Promise<boolean> =>
         manifests.secrets.has(`${namespace}/${name}`) || producers.has(`${namespace}/${name}`) || Boolean(await store.readSecretData({ namespace, secretName: name }));
-      issues.push(...(await checkAcmeCertificate(cert, issuer, ns, exists, (name, expected) => wrongNamespaceHint(manifests, name, expected))));
+      const checked = await checkAcmeCertificate(cert, issuer, ns, exists, (name, expected) => wrongNamespaceHint(manifests, name, expected), opts.http01);
+      issues.push(...checked.issues);
+      entry.challenges = checked.challenges;
     } else if (spec.type === 'vault') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const seen = new Set<string>();
@@ -120,7 +130,8 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
       }
     }
   }
-  if (issues.length > 0) throw new SpecError(issues);
+  // One problem of an issuer shared by many Certificates (an http01 solver with no method) is said once.
+  if (issues.length > 0) throw new SpecError([...new Map(issues.map((i) => [JSON.stringify([i.pos, i.path, i.message]), i])).values()]);
   // A CA chosen by name brings the leaves it signs: if it is re-issued, they no longer verify
   // against it and are re-issued in the same run (they are decided like any other, never forced).
   if (selected.length < manifests.certificates.length) {

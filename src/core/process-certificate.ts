@@ -88,7 +88,7 @@ export async function processCertificate(entry: PlannedCertificate, ctx: Process
   const ready = result.action === 'issued' || (input !== undefined && !evaluate(readinessChain, input));
   const s = status.status;
   return {
-    result: { ...result, ready, ...(s.failedIssuanceAttempts ? { failedIssuanceAttempts: s.failedIssuanceAttempts } : {}), ...(s.lastFailureTime ? { lastFailureTime: s.lastFailureTime } : {}) },
+    result: { ...result, ...(entry.challenges ? { challenges: entry.challenges } : {}), ready, ...(s.failedIssuanceAttempts ? { failedIssuanceAttempts: s.failedIssuanceAttempts } : {}), ...(s.lastFailureTime ? { lastFailureTime: s.lastFailureTime } : {}) },
     deployPending,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dns01Options } from '../dns/dns01-options.js';
+import type { Http01Options } from '../issuers/acme/http01/http01-options.js';
 import { IssuerRegistry } from '../issuers/registry.js';
 import type { CommandRunner } from '../shared/command-runner.js';
 import type { Manifests } from '../spec/types.js';
@@ -31,6 +32,12 @@ export interface CoreDeps {
   /** The environment providers, credential chains and hooks see. */
   env: Record<string, string | undefined>;
   dns01: Dns01Options;
+  /**
+   * The `--http01-*` flags of a command that may present challenges (issue, renew, plan,
+   * validate): with them, an http01 solver nothing says how to answer is an input error. Absent
+   * for `status`, which presents nothing.
+   */
+  http01?: Http01Options;
   clusterResourceNamespace: string;
   /** Bound ServiceAccount tokens, with --store kubernetes. */
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
@@ -81,7 +88,13 @@ export interface PreparedRun {
  * generated, anything is written or any server is contacted.
  */
 export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings: Pick<RunSettings, 'names' | 'force' | 'selector'>): Promise<PreparedRun> {
-  const plan = await planIssuance(manifests, deps.store, { clusterResourceNamespace: deps.clusterResourceNamespace, names: settings.names, selector: settings.selector, force: settings.force });
+  const plan = await planIssuance(manifests, deps.store, {
+    clusterResourceNamespace: deps.clusterResourceNamespace,
+    names: settings.names,
+    selector: settings.selector,
+    force: settings.force,
+    http01: deps.http01 ? { method: deps.http01.method, required: true } : { required: false },
+  });
   const secrets = new SecretSource(manifests, deps.store);
   const registry = new IssuerRegistry({
     secrets: (ns, name) => secrets.get(ns, name),
@@ -89,6 +102,7 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
     clusterResourceNamespace: deps.clusterResourceNamespace,
     clock: deps.clock,
     dns01: deps.dns01,
+    http01: deps.http01,
     env: deps.env,
     serviceAccountToken: deps.serviceAccountToken,
     runCommand: deps.runCommand,

@@ -2,6 +2,7 @@ import { evaluate, readinessChain } from '../renewal/chains.js';
 import { scheduledRenewal } from '../renewal/scheduled-renewal.js';
 import type { Issuer } from '../issuers/issuer.js';
 import type { CertificateStore } from '../stores/store.js';
+import type { PlannedChallenge } from './events.js';
 import { gatherPolicyInput } from './gather.js';
 import type { PlannedCertificate } from './plan.js';
 
@@ -20,6 +21,8 @@ export interface CertificateStatusRow {
   /** How the renewal time was found (its window, or why the window moved it). */
   renewal?: string;
   issuer: string;
+  /** ACME: the challenge each name is validated with. */
+  challenges?: PlannedChallenge[];
   revision?: number;
   lastFailureTime?: string;
   lastFailureMessage?: string;
@@ -41,7 +44,7 @@ export async function statusReport(
     plan.map(async (entry) => {
       const cert = entry.certificate;
       const ref = cert.spec.issuerRef;
-      const base = { name: cert.metadata.name, namespace: cert.metadata.namespace, secretName: cert.spec.secretName, issuer: `${ref.kind}/${ref.name}` };
+      const base = { name: cert.metadata.name, namespace: cert.metadata.namespace, secretName: cert.spec.secretName, issuer: `${ref.kind}/${ref.name}`, ...(entry.challenges ? { challenges: entry.challenges } : {}) };
       let stored;
       try {
         stored = await store.read({ namespace: cert.metadata.namespace, secretName: cert.spec.secretName });

@@ -6,6 +6,7 @@
 import { issuerKey } from '../spec/types.js';
 import type { IssuerResource } from '../spec/types.js';
 import type { Dns01Options } from '../dns/dns01-options.js';
+import type { Http01Options } from './acme/http01/http01-options.js';
 import type { CommandRunner } from '../shared/command-runner.js';
 import { memo } from '../shared/memo.js';
 import { createCaIssuer, loadCaKeyPair } from './ca.js';
@@ -32,6 +33,8 @@ export interface RegistryOptions {
   clusterResourceNamespace: string;
   clock: () => Date;
   dns01: Dns01Options;
+  /** The `--http01-*` flags (default: none given, self-check on). */
+  http01?: Http01Options;
   /** The environment providers and credential chains see (passed in by the CLI). */
   env: Record<string, string | undefined>;
   /** Bound ServiceAccount tokens (Kubernetes TokenRequest), when certctl talks to a cluster. */
@@ -103,6 +106,7 @@ export class IssuerRegistry {
         const { createAcmeIssuer } = await import('./acme/acme-issuer.js');
         this.acme ??= new AcmeRunServices({
           dns01: this.opts.dns01,
+          http01: this.opts.http01,
           env: this.opts.env,
           serviceAccountToken: this.opts.serviceAccountToken,
           runCommand: this.opts.runCommand,

@@ -7,6 +7,7 @@ import type { ParsedNode, YAMLMap } from 'yaml';
 import { childPath, fail, keyString, nodePos, readMap, typeError } from './cursor.js';
 import type { Cur } from './cursor.js';
 import { CERTIFICATE_FIELDS, readCertificateSpec } from './validate-certificate.js';
+import { readHttp01Annotations } from './validate-http01-annotations.js';
 import { readIssuerSpec } from './validate-issuer.js';
 import { editDistance } from './suggest.js';
 import { readMetadata } from './validate-meta.js';
@@ -117,10 +118,12 @@ export function loadResource(root: Cur, out: Collected, opts: ResourceOptions): 
     const spec = specCur && readMap(specCur, CERTIFICATE_FIELDS);
     if (!spec) return;
     const { spec: certSpec, refs } = readCertificateSpec(spec, out.notes);
-    out.certificates.push({ resource: { kind: 'Certificate', metadata, spec: certSpec, pos: root.pos, refs }, refs, clean: clean() });
+    const http01 = readHttp01Annotations(m.get('metadata'));
+    out.certificates.push({ resource: { kind: 'Certificate', metadata, spec: certSpec, pos: root.pos, refs, ...(http01 ? { http01 } : {}) }, refs, clean: clean() });
     return;
   }
   const config = specCur && readIssuerSpec(specCur);
+  const http01 = readHttp01Annotations(m.get('metadata'));
   if (!config) return;
-  out.issuers.push({ resource: { kind: kind as IssuerResource['kind'], metadata, spec: config, pos: root.pos }, clean: clean() });
+  out.issuers.push({ resource: { kind: kind as IssuerResource['kind'], metadata, spec: config, pos: root.pos, ...(http01 ? { http01 } : {}) }, clean: clean() });
 }

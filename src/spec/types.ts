@@ -4,6 +4,7 @@
  */
 
 import type { RenewalWindow } from '../renewal/windows.js';
+import type { ListenAddress } from '../shared/listen-address.js';
 
 /** Where a value came from, for error messages (1-based line and column). */
 export interface SourcePos {
@@ -155,8 +156,13 @@ export interface AcmeSolver {
   /** Index in `spec.acme.solvers`; ties in selection go to the lower index. */
   index: number;
   selector?: SolverSelector;
-  /** Absent when the solver is http01 (not supported yet): selecting it is an error. */
+  /** Exactly one of dns01 and http01 is set. */
   dns01?: { cnameStrategy: 'None' | 'Follow'; provider: Dns01Provider };
+  /**
+   * cert-manager's in-cluster HTTP-01 solver type; certctl answers the challenge itself, the way
+   * the command line or the Issuer's `certctl.io/http01-*` annotation says ({@link Http01Method}).
+   */
+  http01?: { type: 'ingress' | 'gatewayHTTPRoute' };
   /** `waitInsteadOfSelfCheck` (v1.21+): skip the propagation self-check and wait this long instead. */
   waitInsteadOfSelfCheckMs?: number;
   /** Field path of this solver (`spec.acme.solvers[1]`) and its position. */
@@ -230,11 +236,28 @@ export type IssuerConfig =
   /** venafi: parsed so bundles load; using it is an error. */
   | { type: 'unsupported'; name: string };
 
+/**
+ * How certctl answers HTTP-01 challenges: by writing `<dir>/.well-known/acme-challenge/<token>`
+ * for a web server to serve (certbot --webroot), or with its own HTTP server (certbot
+ * --standalone, lego --http).
+ */
+export type Http01Method = { kind: 'webroot'; dir: string } | { kind: 'standalone'; listen: ListenAddress };
+
+/** The `certctl.io/http01-webroot` or `certctl.io/http01-listen` annotation of an Issuer, and where it is. */
+export interface Http01Annotation {
+  method: Http01Method;
+  pos: SourcePos;
+  /** `metadata.annotations["certctl.io/http01-webroot"]`. */
+  path: string;
+}
+
 export interface IssuerResource {
   kind: 'Issuer' | 'ClusterIssuer';
   metadata: ObjectMeta;
   spec: IssuerConfig;
   pos: SourcePos;
+  /** From the Issuer's annotations; the command line's `--http01-*` flags take precedence. */
+  http01?: Http01Annotation;
 }
 
 /** Where a field of a document is, for messages about it. */
@@ -249,6 +272,8 @@ export interface CertificateRefs {
   secretName: FieldRef;
   /** By normalised name. */
   dnsNames: Map<string, FieldRef>;
+  /** By normalised address (ACME validates them with HTTP-01 only). */
+  ipAddresses?: Map<string, FieldRef>;
 }
 
 export interface CertificateResource {
@@ -257,6 +282,8 @@ export interface CertificateResource {
   spec: CertificateSpec;
   pos: SourcePos;
   refs: CertificateRefs;
+  /** `certctl.io/http01-*` on the Certificate: overrides its Issuer's for this Certificate's names. */
+  http01?: Http01Annotation;
 }
 
 export interface SecretResource {

@@ -234,7 +234,8 @@ export function readCertificateSpec(spec: MapReader, notes: string[]): Certifica
   }
   const dnsNamePositions = new Map<string, FieldRef>();
   const dnsNames = readSans(spec, 'dnsNames', normalizeDnsName, notes, dnsNamePositions);
-  const ipAddresses = readSans(spec, 'ipAddresses', normalizeIp, notes);
+  const ipAddressPositions = new Map<string, FieldRef>();
+  const ipAddresses = readSans(spec, 'ipAddresses', normalizeIp, notes, ipAddressPositions);
   const uris = readSans(spec, 'uris', checkUri, notes);
   const emailAddresses = readSans(spec, 'emailAddresses', checkEmail, notes);
   const hasIdentity = !!commonName || [dnsNames, ipAddresses, uris, emailAddresses].some((l) => l.length > 0);
@@ -269,6 +270,7 @@ export function readCertificateSpec(spec: MapReader, notes: string[]): Certifica
     issuerRef: { pos: issuerRefCur?.keyPos ?? spec.cur.pos, path: issuerRefCur?.path ?? `${spec.path}.issuerRef` },
     secretName: { pos: secretNameCur?.pos ?? spec.cur.pos, path: secretNameCur?.path ?? `${spec.path}.secretName` },
     dnsNames: dnsNamePositions,
+    ipAddresses: ipAddressPositions,
   };
   return { spec: result, refs };
 }

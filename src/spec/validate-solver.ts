@@ -1,5 +1,6 @@
 /**
- * `spec.acme.solvers[]`: selector, http01 (parsed, not implemented), dns01, waitInsteadOfSelfCheck.
+ * `spec.acme.solvers[]`: selector, http01 (its in-cluster settings checked, not used: certctl
+ * answers HTTP-01 itself), dns01, waitInsteadOfSelfCheck.
  */
 import { fail, readMap, readString } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
@@ -50,16 +51,17 @@ function readSelector(m: MapReader): SolverSelector | undefined {
   return out;
 }
 
-function checkHttp01(cur: Cur): void {
+function readHttp01(cur: Cur): AcmeSolver['http01'] {
   const m = readMap(cur, Object.keys(HTTP01));
-  if (!m) return;
-  const types = Object.keys(HTTP01).filter((f) => m.get(f));
+  if (!m) return undefined;
+  const types = Object.keys(HTTP01).filter((f) => m.get(f)) as ('ingress' | 'gatewayHTTPRoute')[];
   for (const t of types) checkShape(m.get(t) as Cur, HTTP01[t] as Shape);
-  if (types.length === 0) fail(cur, 'no HTTP01 solver type configured', 'set ingress or gatewayHTTPRoute');
-  if (types.length > 1) fail(cur, 'may not specify more than one HTTP01 solver type');
+  if (types.length === 0) return fail(cur, 'no HTTP01 solver type configured', 'set ingress or gatewayHTTPRoute');
+  if (types.length > 1) return fail(cur, 'may not specify more than one HTTP01 solver type');
+  return { type: types[0]! };
 }
 
-/** One solver; its `dns01` is absent for http01 solvers (selecting one is a later error). */
+/** One solver: dns01 or http01. */
 export function readSolver(cur: Cur, index: number): AcmeSolver | undefined {
   const m = readMap(cur, ['selector', 'http01', 'dns01', 'waitInsteadOfSelfCheck']);
   if (!m) return undefined;
@@ -68,9 +70,12 @@ export function readSolver(cur: Cur, index: number): AcmeSolver | undefined {
   if (selector) solver.selector = selector;
   const http01 = m.get('http01');
   const dns01 = m.get('dns01');
-  if (!http01 && !dns01) fail(cur, 'no solver type configured', 'set dns01; http01 is not supported by certctl yet');
+  if (!http01 && !dns01) fail(cur, 'no solver type configured', 'set dns01 or http01');
   if (http01 && dns01) fail(cur, 'may not specify more than one solver type in a single solver');
-  if (http01) checkHttp01(http01);
+  if (http01) {
+    const h = readHttp01(http01);
+    if (h && !dns01) solver.http01 = h;
+  }
   if (dns01) {
     const d = readDns01(dns01);
     if (d) solver.dns01 = d;

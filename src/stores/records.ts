@@ -89,6 +89,8 @@ export interface AcmeState {
   pendingOrder?: PendingOrder;
   /** DNS-01 TXT values presented and not yet cleaned up (a killed run); the next run removes them. */
   presentedChallenges?: JournaledChallenge[];
+  /** HTTP-01 files written to a webroot and not yet removed (a killed run); the next run removes them. */
+  presentedFiles?: JournaledFile[];
 }
 
 /** Reads a status written by any certctl version: ACME fields used to sit at the top level. */
@@ -122,6 +124,12 @@ export interface PendingOrder {
   /** The certificate's new private key (PKCS#8 PEM). */
   keyPem: string;
   createdAt: string;
+}
+
+/** An HTTP-01 challenge file certctl put in a webroot, recorded before it is written. */
+export interface JournaledFile {
+  webroot: string;
+  token: string;
 }
 
 /** A TXT value certctl put in DNS, recorded before the provider call so a later run can remove it. */

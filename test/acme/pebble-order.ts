@@ -25,9 +25,14 @@ export async function orderCertificate(env: AcmeEnv, http: AcmeHttp, names: stri
         csrDer: () => Buffer.from(buildCsr({ subject: {}, dnsNames: names }, key).replace(/-----[^-]+-----|\s/g, ''), 'base64'),
       },
       {
-        tasksFor: async (pending) => pending.map((p) => ({ identifier: p.identifier, value: http.dns01Value(p.token), solver: { path: 'test' } as never })),
+        tasksFor: async (pending) =>
+          pending.map((p) => {
+            const token = p.offered.find((c) => c.type === 'dns-01')!.token;
+            return { type: 'dns-01' as const, identifier: p.identifier, token, value: http.dns01Value(token), solver: { path: 'test' } as never };
+          }),
         presentAndWait: async (tasks) => {
           for (const t of tasks) {
+            if (t.type !== 'dns-01') continue;
             const line = `_acme-challenge.${t.identifier.replace(/^\*\./, '')}. 60 TXT "${t.value}"`;
             await env.bind.nsupdate([`update add ${line}`]);
             published.push(line);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectSolver } from '../../src/issuers/acme/solver-selection.js';
+import { predictedChallengeTypes, selectSolver } from '../../src/issuers/acme/solver-selection.js';
 import type { AcmeSolver } from '../../src/spec/types.js';
 
 const pos = { file: 'x.yaml', line: 1, col: 1 };
@@ -47,4 +47,22 @@ test('zones match on label boundaries and ignore a trailing dot', () => {
   assert.equal(pick(solvers, 'www.example.com'), 0);
   assert.equal(pick(solvers, 'example.com'), 0);
   assert.equal(pick(solvers, 'badexample.com'), undefined);
+});
+
+test('solvers of a type the authorization does not offer are skipped, as cert-manager skips them', () => {
+  const http = (index: number, selector?: AcmeSolver['selector']): AcmeSolver => ({ index, selector, http01: { type: 'ingress' }, path: `spec.acme.solvers[${index}]`, pos });
+  // The common split: http01 for the site's names, dns01 for its wildcard.
+  const solvers = [http(0, { dnsZones: ['example.com'] }), solver(1)];
+  assert.equal(pick(solvers, 'www.example.com'), 0, 'the zone beats no selector');
+  assert.equal(selectSolver(solvers, '*.example.com', {}, ['dns-01'])?.index, 1, 'a wildcard authorization offers only dns-01');
+  assert.equal(selectSolver(solvers, '*.example.com', {})?.index, 0, 'without the offer, the zone would win');
+  assert.equal(selectSolver(solvers, 'www.example.com', {}, ['http-01', 'dns-01', 'tls-alpn-01'])?.index, 0);
+  assert.equal(selectSolver([solver(0)], '192.0.2.1', {}, ['http-01', 'tls-alpn-01']), undefined, 'no dns-01 for an IP address');
+  assert.equal(selectSolver([solver(0), http(1)], '192.0.2.1', {}, ['http-01'])?.index, 1);
+});
+
+test('the challenge types a CA can offer: dns-01 only for wildcards, http-01 only for IP addresses', () => {
+  assert.deepEqual(predictedChallengeTypes({ type: 'dns', value: '*.example.com' }), ['dns-01']);
+  assert.deepEqual(predictedChallengeTypes({ type: 'dns', value: 'example.com' }), ['http-01', 'dns-01']);
+  assert.deepEqual(predictedChallengeTypes({ type: 'ip', value: '2001:db8::1' }), ['http-01']);
 });

@@ -43,6 +43,8 @@ export interface PebbleServer {
   directoryUrl: string;
   /** Base URL of the management interface (`/roots/0`, `/intermediates/0`, `/cert-status-by-serial/…`). */
   managementUrl: string;
+  /** Port the VA connects to for http-01 (on the address the name resolves to through `dnsPort`). */
+  httpPort: number;
   /** CA certificate of pebble's HTTPS listener (trust it in the ACME client). */
   caCertPem: string;
   /** Pebble's issuing root `index` (0 = default chain), fetched from the management port. */
@@ -150,6 +152,7 @@ export async function startPebble(opts: PebbleOptions): Promise<PebbleServer> {
   return {
     directoryUrl,
     managementUrl,
+    httpPort,
     caCertPem,
     async rootPem(index = 0) {
       const r = await httpsGet(`${managementUrl}/roots/${index}`, caCertPem);

@@ -61,6 +61,7 @@ describe('the manifests users paste', () => {
           ['example.com', { pos: at(11, 14), path: 'spec.dnsNames[0]' }],
           ['*.example.com', { pos: at(11, 27), path: 'spec.dnsNames[1]' }],
         ]),
+        ipAddresses: new Map(),
       },
     };
     assert.deepEqual(m.certificates, [expected]);
@@ -230,7 +231,23 @@ describe('defaults and normalisation', () => {
       message: `dns01.webhook (groupName "g", solverName "s") is not a solver certctl implements (${supported()})`,
     });
     assert.equal(solvers[2].waitInsteadOfSelfCheckMs, 120_000);
-    assert.deepEqual(solvers[3], { index: 3, path: 'spec.acme.solvers[3]', pos: at(22, 7, FILE) });
+    assert.deepEqual(solvers[3], { index: 3, http01: { type: 'ingress' }, path: 'spec.acme.solvers[3]', pos: at(22, 7, FILE) });
+  });
+
+  it('reads certctl.io/http01-* annotations on Issuers and Certificates, normalised, with their position', () => {
+    const i = acmeSolver('    - http01: {gatewayHTTPRoute: {}}').replace('{name: i}', '{name: i, annotations: {certctl.io/http01-webroot: /var/www//html/}}');
+    const j = issuer('  selfSigned: {}', 'ClusterIssuer').replace('{name: i}', '{name: j, annotations: {"certctl.io/http01-listen": "[::1]:8080"}}');
+    const c = cert('  dnsNames: [a.example.com]', '{name: c, annotations: {certctl.io/http01-listen: "80", other: x}}');
+    const m = load(`${i}---\n${j}---\n${c}`);
+    assert.deepEqual(m.issuers.get('Issuer/default/i')?.http01, {
+      method: { kind: 'webroot', dir: '/var/www/html' },
+      pos: at(3, 62, FILE),
+      path: 'metadata.annotations["certctl.io/http01-webroot"]',
+    });
+    assert.deepEqual(acmeOf(m.issuers.get('Issuer/default/i')).solvers[0]?.http01, { type: 'gatewayHTTPRoute' });
+    assert.deepEqual(m.issuers.get('ClusterIssuer//j')?.http01?.method, { kind: 'standalone', listen: { host: '::1', port: 8080 } });
+    assert.deepEqual(m.certificates[0]?.http01?.method, { kind: 'standalone', listen: { port: 80 } });
+    assert.equal(m.certificates[0]?.metadata.annotations['certctl.io/http01-listen'], '80', 'still an annotation like any other');
   });
 
   it('reads vault issuers, marks venafi unsupported, and has a provider for every dns01 key cert-manager has', () => {

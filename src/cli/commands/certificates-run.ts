@@ -8,6 +8,7 @@ import { secretsToWrite } from '../../core/store-targets.js';
 import type { LabelSelector } from '../../spec/label-selector.js';
 import type { Manifests } from '../../spec/types.js';
 import type { Dns01Options } from '../../dns/dns01-options.js';
+import type { Http01Options } from '../../issuers/acme/http01/http01-options.js';
 import type { CliContext, Interrupts } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
@@ -29,6 +30,7 @@ export interface CertificatesRunSettings {
   nextRunAt?: Date;
   hooks?: HookSettings;
   dns01: Dns01Options;
+  http01: Http01Options;
   store: Pick<CommonFlags, 'store' | 'outDir' | 'kubeconfig' | 'context' | 'adopt'>;
   leaseNamespace?: string;
   output: CommonFlags['output'];
@@ -69,6 +71,7 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
         random: Math.random,
         env: ctx.env,
         dns01: s.dns01,
+        http01: s.http01,
         clusterResourceNamespace: s.clusterResourceNamespace,
         serviceAccountToken: opened.serviceAccountToken,
         runCommand: ctx.runCommand,

@@ -1,10 +1,10 @@
 import type { CliContext } from '../context.js';
 import { usage, type ExitCodeValue } from '../exit-codes.js';
-import type { CommonFlags, Dns01Flags, WriteFlags } from '../options.js';
-import { concurrencyFlag, dns01OptionsFrom, durationFlag, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
+import type { CommonFlags, Dns01Flags, Http01Flags, WriteFlags } from '../options.js';
+import { concurrencyFlag, dns01OptionsFrom, durationFlag, http01OptionsFrom, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
 import { runCertificatesCommand } from './certificates-run.js';
 
-export interface IssueFlags extends CommonFlags, Dns01Flags, WriteFlags {
+export interface IssueFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags {
   includePrivateKey: boolean;
 }
 
@@ -30,6 +30,7 @@ export async function issueCommand(ctx: CliContext, names: string[], flags: Issu
         lockWaitMs: durationFlag('--lock-timeout', flags.lockTimeout, { allowZero: true }),
         jitterMs: 0,
         dns01: dns01OptionsFrom(flags),
+        http01: http01OptionsFrom(flags),
         store: flags,
         output: flags.output,
         includePrivateKey: flags.includePrivateKey,

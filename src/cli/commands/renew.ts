@@ -7,12 +7,12 @@ import type { Manifests } from '../../spec/types.js';
 import { replaceFile } from '../../stores/fs-atomic.js';
 import type { CliContext, Interrupts } from '../context.js';
 import { ExitCode, ExitError, classify, usage, type ExitCodeValue } from '../exit-codes.js';
-import type { CommonFlags, Dns01Flags, WriteFlags } from '../options.js';
+import type { CommonFlags, Dns01Flags, Http01Flags, WriteFlags } from '../options.js';
 import type { Summary } from '../reporter.js';
-import { concurrencyFlag, dns01OptionsFrom, durationFlag, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
+import { concurrencyFlag, dns01OptionsFrom, durationFlag, http01OptionsFrom, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
 import { runCertificatesCommand, type CertificatesRunSettings } from './certificates-run.js';
 
-export interface RenewFlags extends CommonFlags, Dns01Flags, WriteFlags {
+export interface RenewFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags {
   leaseNamespace?: string;
   dryRun?: boolean;
   preHook?: string;
@@ -47,6 +47,7 @@ function settingsOf(ctx: CliContext, names: string[], flags: RenewFlags, plan: b
       ? undefined
       : { pre: flags.preHook, post: flags.postHook, deploy: flags.deployHook, timeoutMs: durationFlag('--hook-timeout', flags.hookTimeout), env: ctx.stringEnv() },
     dns01: dns01OptionsFrom(flags),
+    http01: http01OptionsFrom(flags),
     store: flags,
     output: flags.output,
     detailedExitCodes: flags.detailedExitCodes,

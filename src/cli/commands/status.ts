@@ -6,6 +6,7 @@ import { loadInputs } from '../inputs.js';
 import { openStore } from '../open-store.js';
 import type { CommonFlags } from '../options.js';
 import { inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
+import { challengeKinds } from '../reporter.js';
 import { print } from './certificates-run.js';
 import { coreDepsForReading } from './read-only-deps.js';
 
@@ -32,7 +33,7 @@ export async function statusCommand(ctx: CliContext, names: string[], flags: Com
 }
 
 function renderTable(rows: CertificateStatusRow[]): string {
-  const header = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'NOT AFTER', 'DAYS LEFT', 'RENEWAL', 'ISSUER', 'LAST FAILURE'];
+  const header = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'NOT AFTER', 'DAYS LEFT', 'RENEWAL', 'ISSUER', 'CHALLENGE', 'LAST FAILURE'];
   const lines = rows.map((r) => [
     r.namespace,
     r.name,
@@ -42,6 +43,7 @@ function renderTable(rows: CertificateStatusRow[]): string {
     r.daysLeft === undefined ? '-' : String(r.daysLeft),
     r.renewalTime?.slice(0, 16).replace('T', ' ') ?? '-',
     r.issuer,
+    challengeKinds(r.challenges),
     r.lastFailureTime ? `${r.lastFailureTime.slice(0, 16).replace('T', ' ')} (${r.failedIssuanceAttempts ?? 1}x): ${truncate(r.lastFailureMessage ?? '', 60)}` : '-',
   ]);
   const all = [header, ...lines];

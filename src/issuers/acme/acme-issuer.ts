@@ -25,7 +25,8 @@ export function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssuerSpec,
       return signWithAcme(resource, spec, deps, req);
     },
     async recover(state, event, signal) {
-      if (!state.get()?.acme?.presentedChallenges?.length) return;
+      const acme = state.get()?.acme;
+      if (!acme?.presentedChallenges?.length && !acme?.presentedFiles?.length) return;
       const { removeLeftovers } = await import('./sign-order.js');
       await removeLeftovers(resource, spec, deps, state, event, signal);
     },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AcmeHttp, AcmeResponse } from './acme-http.js';
 import { AcmeProblem, parseRetryAfter } from './problem.js';
-import type { ChallengeTask } from './dns01-challenges.js';
+import type { AcmeChallengeTask, PendingAuthorization } from './challenge-tasks.js';
 
 interface Identifier {
   type: 'dns' | 'ip';
@@ -47,9 +47,9 @@ export interface OrderHooks {
   beforeFinalize?: (orderUrl: string) => Promise<void>;
   /** Test hook: named steps where crash tests kill the process. */
   fault?: (point: string) => void;
-  /** Picks the solver and TXT value for each pending identifier. */
-  tasksFor: (pending: { identifier: string; token: string }[]) => Promise<ChallengeTask[]>;
-  presentAndWait: (tasks: ChallengeTask[]) => Promise<void>;
+  /** Picks the solver, and so the challenge type, of each pending authorization: one task each, in order. */
+  tasksFor: (pending: PendingAuthorization[]) => Promise<AcmeChallengeTask[]>;
+  presentAndWait: (tasks: AcmeChallengeTask[]) => Promise<void>;
   event: (reason: string, message: string) => void;
   signal?: AbortSignal;
 }
@@ -71,7 +71,8 @@ const MAX_WAIT_MS = 60_000;
 
 /**
  * One RFC 8555 order driven step by step: newOrder for all identifiers, skip authorizations the
- * CA already holds valid, present all dns-01 values and wait for them (hooks), answer every
+ * CA already holds valid, present every challenge (dns-01 or http-01, as each identifier's solver
+ * answers) and wait until each is visible (hooks), answer every
  * challenge, finalize with our CSR as soon as the CA has had a moment to validate (RFC 8555 §7.4:
  * a premature finalize is a 403 orderNotReady, after which the order is polled with the server's
  * Retry-After until ready), stop at the first invalid authorization (deactivating the rest) and
@@ -107,17 +108,18 @@ export async function runOrder(http: AcmeHttp, req: OrderRequest, hooks: OrderHo
     const pending = authzs.filter((a) => a.authz.status === 'pending');
     const reused = authzs.length - pending.length;
     if (reused > 0) hooks.event('Reused', `${reused} authorization(s) already valid at the CA`);
-    work = pending.map(({ url, authz }) => {
-      const challenge = authz.challenges.find((c) => c.type === 'dns-01');
-      const identifier = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
-      if (!challenge) throw new Error(`${identifier}: the CA offers no dns-01 challenge (offered: ${authz.challenges.map((c) => c.type).join(', ')})`);
-      return { url, identifier, challenge };
-    });
-    if (work.length > 0) {
-      const tasks = await hooks.tasksFor(work.map((w) => ({ identifier: w.identifier, token: w.challenge.token })));
+    const offers = pending.map(({ url, authz }) => ({ url, identifier: `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`, challenges: authz.challenges }));
+    if (offers.length > 0) {
+      const tasks = await hooks.tasksFor(offers.map((o) => ({ identifier: o.identifier, offered: o.challenges.map((c) => ({ type: c.type, token: c.token })) })));
+      work = offers.map((o, i) => {
+        const type = tasks[i]!.type;
+        const challenge = o.challenges.find((c) => c.type === type);
+        if (!challenge) throw new Error(`${o.identifier}: the CA offers no ${type} challenge (offered: ${o.challenges.map((c) => c.type).join(', ')})`);
+        return { url: o.url, identifier: o.identifier, challenge };
+      });
       await hooks.presentAndWait(tasks);
       const answers = await Promise.all(work.map((w) => http.post<Challenge>(w.challenge.url, {})));
-      hooks.event('Answered', `answered ${work.length} dns-01 challenge(s)`);
+      hooks.event('Answered', `answered ${countByType(work)} challenge(s)`);
       if (!answers.every((a) => a.data.status === 'valid')) await sleep(graceAfter(answers), undefined, { signal: hooks.signal });
     }
   }
@@ -131,6 +133,13 @@ interface Work {
   url: string;
   identifier: string;
   challenge: Challenge;
+}
+
+/** `2 dns-01`, `1 http-01 and 2 dns-01`. */
+function countByType(work: Work[]): string {
+  const counts = new Map<string, number>();
+  for (const w of work) counts.set(w.challenge.type, (counts.get(w.challenge.type) ?? 0) + 1);
+  return [...counts].map(([type, n]) => `${n} ${type}`).join(' and ');
 }
 
 /** The longest Retry-After of the challenge answers, or the validation grace; capped at a minute. */
@@ -206,7 +215,7 @@ export async function resumeOrder(http: AcmeHttp, orderUrl: string, req: Pick<Or
  * Explains an invalid order per identifier from its authorizations, and deactivates those still
  * pending so the CA does not keep them around for days.
  */
-async function reportInvalid(http: AcmeHttp, work: { url: string; identifier: string }[], order: Order): Promise<never> {
+async function reportInvalid(http: AcmeHttp, work: Work[], order: Order): Promise<never> {
   const failures: string[] = [];
   await Promise.all(
     work.map(async (w) => {
@@ -216,7 +225,7 @@ async function reportInvalid(http: AcmeHttp, work: { url: string; identifier: st
         await http.post(w.url, { status: 'deactivated' }).catch(() => undefined);
         return;
       }
-      const ch = a.challenges.find((c) => c.type === 'dns-01');
+      const ch = a.challenges.find((c) => c.type === w.challenge.type);
       const err = ch?.error ? `: ${ch.error.type?.replace('urn:ietf:params:acme:error:', '') ?? ''} ${ch.error.detail ?? ''}` : '';
       failures.push(`${w.identifier}: ${a.status}${err}`);
     }),

@@ -1,7 +1,7 @@
 /**
  * What every ACME issuer of one run shares: one account session per server and account key, one
- * unauthenticated renewal-info client per server, one DNS resolver with its zone lookups, and one
- * pool of DNS providers. Built empty; each part is created on first use, so a run with nothing to
+ * unauthenticated renewal-info client per server, one DNS resolver with its zone lookups, one
+ * pool of DNS providers, and one HTTP-01 server per listen address and directory per webroot. Built empty; each part is created on first use, so a run with nothing to
  * issue creates none of the signing or DNS machinery.
  */
 import type { Dns01Options } from '../../dns/dns01-options.js';
@@ -9,11 +9,15 @@ import type { Resolver } from '../../dns/resolver.js';
 import { ProviderPool } from '../../providers/pool.js';
 import type { CommandRunner } from '../../shared/command-runner.js';
 import type { AcmeHttp } from './acme-http.js';
+import type { Http01Options } from './http01/http01-options.js';
+import type { Http01Resources } from './http01/http01-resources.js';
 import type { AcmeServerExtras } from './server-session.js';
 import type { AcmeServerClient } from './transport/server-client.js';
 
 export interface AcmeRunOptions {
   dns01: Dns01Options;
+  /** The `--http01-*` flags (default: no method on the command line, self-check on). */
+  http01?: Http01Options;
   env: Record<string, string | undefined>;
   /** Bound ServiceAccount tokens (Kubernetes TokenRequest), when certctl talks to a cluster. */
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
@@ -34,6 +38,8 @@ export class AcmeRunServices {
   readonly zones = new Map<string, Promise<string>>();
   /** Created by the first order (the DNS code loads only then). */
   resolver?: Resolver;
+  /** HTTP-01 servers and webroots, created by the first order (the HTTP-01 code loads only then). */
+  http01?: Http01Resources;
 
   constructor(readonly options: AcmeRunOptions) {}
 

@@ -1,6 +1,6 @@
 /**
  * The heavy half of the ACME issuer, loaded only when something is ordered or cleaned up: the
- * account session, the order, the DNS-01 challenges and their providers.
+ * account session, the order, the DNS-01 and HTTP-01 challenges and what presents them.
  */
 import type { KeyObject } from 'node:crypto';
 import { Resolver } from '../../dns/resolver.js';
@@ -10,17 +10,24 @@ import { ariCertId } from '../../renewal/ari.js';
 import { memo } from '../../shared/memo.js';
 import type { DnsProvider, ProviderContext } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
-import type { JournaledChallenge, PendingOrder } from '../../stores/records.js';
+import type { JournaledChallenge, JournaledFile, PendingOrder } from '../../stores/records.js';
 import type { IssuerEvent, IssuerStateSlot, SignRequest, SignedBundle } from '../issuer.js';
 import { subjectFromSpec } from '../template.js';
 import { openAccount } from './account.js';
 import type { AcmeHttp } from './acme-http.js';
 import type { AcmeIssuerDeps } from './acme-issuer.js';
+import type { AcmeChallengeTask } from './challenge-tasks.js';
 import { Dns01Challenges } from './dns01-challenges.js';
 import type { ChallengeJournal } from './dns01-challenges.js';
+import { Http01Challenges, type Http01Task } from './http01/http01-challenges.js';
+import { http01MethodFor } from './http01/http01-method.js';
+import { DEFAULT_HTTP01_OPTIONS } from './http01/http01-options.js';
+import { Http01Resources } from './http01/http01-resources.js';
+import { addressesVia } from './http01/resolve-addresses.js';
+import { WebrootChallengeDir } from './http01/webroot.js';
 import { acmeIdentifiers } from './identifiers.js';
 import { resumeOrder, runOrder } from './order-flow.js';
-import { selectSolver } from './solver-selection.js';
+import { challengeTypeOf, predictedChallengeTypes, selectSolver } from './solver-selection.js';
 
 /** One account lookup per server and account key per run, shared by every certificate and issuer using it. */
 function session(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, req: Pick<SignRequest, 'signal' | 'event'>): Promise<AcmeHttp> {
@@ -57,6 +64,30 @@ function resolverOf(deps: AcmeIssuerDeps): Resolver {
   return (deps.services.resolver ??= new Resolver({ nameservers: o.recursiveNameservers, timeoutMs: o.queryTimeoutMs }));
 }
 
+/** The run's HTTP-01 servers and webroot directories, created by the first order that needs them. */
+function http01ResourcesOf(deps: AcmeIssuerDeps): Http01Resources {
+  const debug = deps.services.options.debug;
+  return (deps.services.http01 ??= new Http01Resources(debug));
+}
+
+/**
+ * Waits for all of `work`; the first failure aborts the rest through `abort` (a self-check that
+ * failed need not wait for DNS propagation) and is what is thrown, once everything has settled,
+ * so that cleanup never races a provider call still in flight.
+ */
+async function allOrAbort(work: (Promise<unknown> | undefined)[], abort: AbortController): Promise<void> {
+  let first: { error: unknown } | undefined;
+  await Promise.allSettled(
+    work.map((p) =>
+      p?.catch((error: unknown) => {
+        first ??= { error };
+        abort.abort(error);
+      }),
+    ),
+  );
+  if (first) throw first.error;
+}
+
 /** Journals DNS-01 values and the pending order in the certificate's ACME state. */
 function journalOf(state: IssuerStateSlot): ChallengeJournal {
   const same = (a: JournaledChallenge, b: JournaledChallenge): boolean => a.fqdn === b.fqdn && a.value === b.value;
@@ -67,6 +98,20 @@ function journalOf(state: IssuerStateSlot): ChallengeJournal {
         const { presentedChallenges = [], ...acme } = s?.acme ?? {};
         const rest = presentedChallenges.filter((x) => !same(x, c));
         return { ...s, acme: rest.length > 0 ? { ...acme, presentedChallenges: rest } : acme };
+      }),
+  };
+}
+
+/** Journals HTTP-01 webroot files in the certificate's ACME state. */
+function fileJournalOf(state: IssuerStateSlot): { added(f: JournaledFile): Promise<void>; removed(f: JournaledFile): Promise<void> } {
+  const same = (a: JournaledFile, b: JournaledFile): boolean => a.webroot === b.webroot && a.token === b.token;
+  return {
+    added: (f) => state.update((s) => ({ ...s, acme: { ...s?.acme, presentedFiles: [...(s?.acme?.presentedFiles ?? []), f] } })),
+    removed: (f) =>
+      state.update((s) => {
+        const { presentedFiles = [], ...acme } = s?.acme ?? {};
+        const rest = presentedFiles.filter((x) => !same(x, f));
+        return { ...s, acme: rest.length > 0 ? { ...acme, presentedFiles: rest } : acme };
       }),
   };
 }
@@ -86,14 +131,29 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   const cert = req.certificate;
   const http = await session(resource, spec, deps, req);
   const journal = journalOf(req.state);
+  // Ends the waits of this order's other challenges when one fails; the run's signal ends them all.
+  const orderAbort = new AbortController();
+  const signal = req.signal ? AbortSignal.any([req.signal, orderAbort.signal]) : orderAbort.signal;
   const challenges = new Dns01Challenges({
     resolver: resolverOf(deps),
     zones: deps.services.zones,
     options: deps.services.options.dns01,
     providerFor: (solver) => providerFor(resource, deps, solver),
     event: req.event,
-    signal: req.signal,
+    signal,
     journal,
+  });
+  const http01Options = deps.services.options.http01 ?? DEFAULT_HTTP01_OPTIONS;
+  const web = new Http01Challenges({
+    method: http01MethodFor(cert, resource, http01Options.method),
+    options: http01Options,
+    resources: http01ResourcesOf(deps),
+    resolve: (name, s) => addressesVia(resolverOf(deps))(name, s),
+    pollIntervalMs: deps.services.options.dns01.pollIntervalMs,
+    userAgent: deps.services.options.userAgent,
+    event: req.event,
+    signal,
+    journal: fileJournalOf(req.state),
   });
   const before = http.requests;
   const identifiers = acmeIdentifiers(cert.spec);
@@ -115,6 +175,9 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   }
   if (pending) await setPendingOrder(req.state, undefined);
   try {
+    // The server is bound (or the webroot opened) before the CA is asked for anything: a port in
+    // use fails here, before the order creates authorizations.
+    if (identifiers.some((id) => selectSolver(spec.solvers, id.value, cert.metadata.labels, predictedChallengeTypes(id))?.http01)) await web.prepare();
     const chainPem = await runOrder(
       http,
       {
@@ -130,29 +193,40 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
         beforeFinalize: async (orderUrl) =>
           setPendingOrder(req.state, { orderUrl, server: spec.server, identifiers: idKeys, keyPem: encodePrivateKey(await req.privateKey, 'PKCS8'), createdAt: new Date().toISOString() }),
         tasksFor: async (work) =>
-          Promise.all(
-            work.map(async (p) => {
-              const solver = selectSolver(spec.solvers, p.identifier, cert.metadata.labels);
-              if (!solver?.dns01) throw new Error(`${p.identifier}: no dns01 solver of ${resource.kind} ${resource.metadata.name} matches it`);
-              return { identifier: p.identifier, solver, value: await http.dns01Value(p.token) };
-            }),
-          ),
+          work.map((p): AcmeChallengeTask => {
+            const offered = p.offered.map((c) => c.type);
+            const solver = selectSolver(spec.solvers, p.identifier, cert.metadata.labels, offered);
+            const type = solver && challengeTypeOf(solver);
+            const token = p.offered.find((c) => c.type === type)?.token;
+            if (!solver || !type || token === undefined) {
+              throw new Error(`${p.identifier}: no solver of ${resource.kind} ${resource.metadata.name} matches it for the challenges the CA offers (${offered.join(', ') || 'none'})`);
+            }
+            if (type === 'dns-01') return { type, identifier: p.identifier, solver, token, value: http.dns01Value(token) };
+            return { type, identifier: p.identifier, solver, token, keyAuthorization: http.keyAuthorization(token) };
+          }),
         presentAndWait: async (tasks) => {
-          await challenges.presentAll(tasks);
-          await challenges.waitForAll();
+          const dns = tasks.filter((t) => t.type === 'dns-01');
+          const http01 = tasks.filter((t): t is Http01Task & { type: 'http-01' } => t.type === 'http-01');
+          await allOrAbort([dns.length > 0 ? challenges.presentAll(dns) : undefined, web.presentAll(http01)], orderAbort);
+          await allOrAbort([dns.length > 0 ? challenges.waitForAll() : undefined, web.waitForAll()], orderAbort);
         },
       },
     );
     req.event('Downloaded', `certificate chain downloaded (${http.requests - before} ACME requests for this order, ${http.requests} with this account so far)`);
     return { chainPem, afterWrite };
   } finally {
-    const problems = await challenges.cleanupAll();
+    const problems = (await Promise.all([challenges.cleanupAll(), web.cleanupAll()])).flat();
     for (const p of problems) req.event('CleanupFailed', p, 'warning');
   }
 }
 
-/** Removes the TXT values a killed run left in DNS; what cannot be removed stays journaled for the next run. */
+/**
+ * Removes what a killed run left: TXT values in DNS and HTTP-01 files in webroots (the empty
+ * directories stay: another run may be using them). What cannot be removed stays journaled for
+ * the next run.
+ */
 export async function removeLeftovers(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, state: IssuerStateSlot, event: IssuerEvent, signal?: AbortSignal): Promise<void> {
+  await removeLeftoverFiles(state, event);
   const leftovers = state.get()?.acme?.presentedChallenges ?? [];
   const journal = journalOf(state);
   let removed = 0;
@@ -169,4 +243,27 @@ export async function removeLeftovers(resource: IssuerResource, spec: AcmeIssuer
     }
   }
   if (removed > 0) event('CleanedUp', `removed ${removed} TXT value(s) left by an interrupted run`);
+}
+
+async function removeLeftoverFiles(state: IssuerStateSlot, event: IssuerEvent): Promise<void> {
+  const files = state.get()?.acme?.presentedFiles ?? [];
+  const journal = fileJournalOf(state);
+  let removed = 0;
+  for (const f of files) {
+    try {
+      // Not created again if gone; symlinks refused as when writing.
+      const dir = await WebrootChallengeDir.open(f.webroot, { create: false }).catch((err: Error) => {
+        if (/does not exist$/.test(err.message)) return undefined;
+        throw err;
+      });
+      if (dir) {
+        await dir.remove(f.token).finally(() => dir.close());
+        removed++;
+      }
+      await journal.removed(f);
+    } catch (err) {
+      event('CleanupFailed', `cannot remove the HTTP-01 file ${f.webroot}/.well-known/acme-challenge/${f.token} left by an interrupted run: ${(err as Error).message}`, 'warning');
+    }
+  }
+  if (removed > 0) event('CleanedUp', `removed ${removed} HTTP-01 challenge file(s) left by an interrupted run`);
 }

@@ -4,7 +4,7 @@
  * spec at line 5, an ACME solver at line 9.
  */
 import type { BadCase } from '../util.js';
-import { acmeSolver, issuer } from '../util.js';
+import { acmeSolver, cert, issuer } from '../util.js';
 import { supportedProviders } from '../../../src/providers/catalog.js';
 
 /** The dns01 keys the catalog implements, as the message lists them (the list grows with every provider). */
@@ -84,7 +84,7 @@ export const ISSUERS_CASES: BadCase[] = [
   {
     name: 'solver without and with two types', text: acmeSolver('    - {}\n    - {http01: {ingress: {}}, dns01: {route53: {}}}'),
     expected: [
-      'in.yaml:9:7: spec.acme.solvers[0]: no solver type configured (set dns01; http01 is not supported by certctl yet)',
+      'in.yaml:9:7: spec.acme.solvers[0]: no solver type configured (set dns01 or http01)',
       'in.yaml:10:7: spec.acme.solvers[1]: may not specify more than one solver type in a single solver',
     ],
   },
@@ -168,6 +168,29 @@ export const ISSUERS_CASES: BadCase[] = [
       'in.yaml:5:45: spec.vault.auth: please supply one of: appRole, kubernetes, tokenSecretRef, clientCertificate, aws',
       'in.yaml:5:46: spec.vault.auth.tokenSecretRf: unknown field "tokenSecretRf" (did you mean "tokenSecretRef"?)',
       'in.yaml:11:21: spec.venafi.clod: unknown field "clod" (did you mean "cloud"?)',
+    ],
+  },
+
+  // certctl's HTTP-01 annotations (on Issuers and Certificates)
+  {
+    name: 'http01 annotations: relative webroot, bad listen address, both, a typo',
+    text: issuer('  selfSigned: {}').replace('{name: i}', '{name: i, annotations: {certctl.io/http01-webroot: www}}') +
+      '---\n' + issuer('  selfSigned: {}').replace('{name: i}', '{name: j, annotations: {certctl.io/http01-listen: "web:80"}}') +
+      '---\n' + issuer('  selfSigned: {}').replace('{name: i}', '{name: k, annotations: {certctl.io/http01-webroot: /srv/www, certctl.io/http01-listen: ":80"}}') +
+      '---\n' + issuer('  selfSigned: {}').replace('{name: i}', '{name: l, annotations: {certctl.io/http01-web-root: /srv/www, certctl.io/http01-listen: ":0"}}'),
+    expected: [
+      'in.yaml:3:62: metadata.annotations["certctl.io/http01-webroot"]: must be an absolute path, got "www" (a manifest is read from anywhere: name the directory from /, e.g. /var/www/html)',
+      'in.yaml:9:61: metadata.annotations["certctl.io/http01-listen"]: "web:80": "web" is not an IP address (leave it out to listen on every interface: :80)',
+      `in.yaml:15:72: metadata.annotations["certctl.io/http01-listen"]: certctl.io/http01-webroot and certctl.io/http01-listen exclude each other (certctl answers HTTP-01 either from a web server's document root (webroot) or with its own server (listen), not both)`,
+      'in.yaml:21:35: metadata.annotations["certctl.io/http01-web-root"]: unknown certctl annotation "certctl.io/http01-web-root" (did you mean "certctl.io/http01-webroot"?)',
+      'in.yaml:21:99: metadata.annotations["certctl.io/http01-listen"]: ":0": the port must be 1 to 65535, got "0"',
+    ],
+  },
+  {
+    name: 'http01 annotation on a Certificate: empty webroot',
+    text: cert('  dnsNames: [a.example.com]', '{name: c, annotations: {certctl.io/http01-webroot: ""}}'),
+    expected: [
+      'in.yaml:3:62: metadata.annotations["certctl.io/http01-webroot"]: must not be empty (the directory your web server serves for this site, e.g. /var/www/html)',
     ],
   },
 
