@@ -58,6 +58,12 @@ export interface CertificateStore {
   /** Stores an opaque Secret (an ACME account key). Key material: created private. */
   writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void>;
   /**
+   * Reads ahead what a run is about to read, in bulk (a Kubernetes store LISTs instead of one GET
+   * per Secret); later reads of those targets are answered from it. Optional: stores whose reads are
+   * cheap (files) have none.
+   */
+  prefetch?(targets: SecretTarget[]): Promise<void>;
+  /**
    * Repairs what a crash or a foreign process left in one Secret (a dangling link, a partial
    * version, stale temporary files); returns what it repaired. Called only under the store's lock.
    */
