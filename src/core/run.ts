@@ -82,6 +82,8 @@ export interface PreparedRun {
  */
 export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings: Pick<RunSettings, 'names' | 'force' | 'selector'>): Promise<PreparedRun> {
   const plan = await planIssuance(manifests, deps.store, { clusterResourceNamespace: deps.clusterResourceNamespace, names: settings.names, selector: settings.selector, force: settings.force });
+  // One bulk read (a few LISTs in a cluster) instead of one read per Certificate later.
+  await deps.store.prefetch?.(plan.map((p) => ({ namespace: p.certificate.metadata.namespace, secretName: p.certificate.spec.secretName })));
   const secrets = new SecretSource(manifests, deps.store);
   const registry = new IssuerRegistry({
     secrets: (ns, name) => secrets.get(ns, name),

@@ -14,6 +14,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthProvider } from './auth.js';
 import { apiError, connectionError, KubeConnectionError } from './errors.js';
+import { DEFAULT_BURST, DEFAULT_QPS } from './client-defaults.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** Where the API server is and how to authenticate to it. */
@@ -67,14 +68,7 @@ export interface KubeClientOptions {
   onThrottle?: (message: string) => void;
 }
 
-/**
- * 50 requests per second with bursts of 100: kube-scheduler's defaults, not client-go's 5/10. A
- * run is a short batch whose cost is a few LISTs plus one write per renewed certificate; at 5/s a
- * thousand renewals would spend over three minutes waiting on the client alone. The API server
- * protects itself (API Priority and Fairness) and certctl backs off when it says so (429).
- */
-export const DEFAULT_QPS = 50;
-export const DEFAULT_BURST = 100;
+export { DEFAULT_BURST, DEFAULT_QPS } from './client-defaults.js';
 /** The longest Retry-After certctl waits for in one go; a longer one is cut to this. */
 const MAX_RETRY_AFTER_MS = 60_000;
 

@@ -36,6 +36,13 @@ export class SecretSnapshot {
     this.known.set(keyOf(t), s);
   }
 
+  /** Namespaces in which a Secret was seen: they exist. */
+  namespacesSeen(): Set<string> {
+    const out = new Set<string>();
+    for (const [k, v] of this.known) if (v) out.add(k.slice(0, k.indexOf('/')));
+    return out;
+  }
+
   /** After a conflict: what we had is stale. */
   forget(t: SecretTarget): void {
     this.known.delete(keyOf(t));

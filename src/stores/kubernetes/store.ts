@@ -112,7 +112,9 @@ export class KubernetesStore implements CertificateStore {
    */
   async preflight(targets: SecretTarget[], opts: PreflightOptions = {}): Promise<void> {
     for (const t of targets) validate(t);
-    await preflight(this.client, targets, opts);
+    // The run reads these next anyway; a namespace with a Secret in it needs no existence check.
+    await this.prefetch(targets);
+    await preflight(this.client, targets, { ...opts, existingNamespaces: this.snapshot.namespacesSeen() });
   }
 
   /** From the snapshot when known, else one GET (remembered). */
