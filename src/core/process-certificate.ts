@@ -129,7 +129,7 @@ async function decideAndIssue(
     const message = `certificate is up to date and has not expired; valid until ${timing.notAfter}, ${when}`;
     emit('UpToDate', message);
     // Keystores, output formats and template follow the spec without a new certificate.
-    const stale = await staleSecret(cert, stored, now, ctx.passwords);
+    const stale = await staleSecret(cert, stored, now, ctx.passwords, leaf);
     if (stale && !ctx.dryRun) {
       const written = await ctx.store.write({ namespace: cert.metadata.namespace, secretName: cert.spec.secretName }, stale.data, stale.record);
       emit('SecretUpdated', `the Secret no longer matched the spec: ${stale.why.join('; ')} (same certificate and key)`);
