@@ -6,6 +6,8 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_BURST, DEFAULT_QPS } from '../stores/kubernetes/client-defaults.js';
 import type { ShardSpec } from '../core/shard.js';
+import type { AcmeBudgetSettings, BudgetLimit } from '../issuers/acme/rate-budget.js';
+import { parseGoDuration } from '../spec/duration.js';
 import { usage } from './exit-codes.js';
 
 /** Raw values from commander. */
@@ -14,6 +16,8 @@ export interface FleetFlags {
   shardCount?: string;
   kubeApiQps: string;
   kubeApiBurst: string;
+  acmeNewOrders?: string;
+  acmeCertsPerDomain?: string;
 }
 
 /** What the fleet flags mean for one run. */
@@ -23,6 +27,8 @@ export interface FleetSettings {
   /** `status --shard-count N` without an index: show every Certificate with its shard. */
   showShardsOf?: number;
   kubeApi: { qps: number; burst: number };
+  /** ACME rate-limit budgets (the shard's share is taken by the run). */
+  acmeBudgets: Omit<AcmeBudgetSettings, 'shard'>;
 }
 
 /** `--shard`, `--shard-count`, `--kube-api-qps`, `--kube-api-burst`. */
@@ -31,7 +37,18 @@ export function withFleetOptions(cmd: Command): Command {
     .addOption(new Option('--shard <index/count>', 'only the Certificates of shard INDEX of COUNT (0-based; a CA and the leaves it signs share a shard)').env('CERTCTL_SHARD'))
     .addOption(new Option('--shard-count <n>', 'split the Certificates into N shards; this run is shard JOB_COMPLETION_INDEX (Kubernetes Indexed Job)').env('CERTCTL_SHARD_COUNT'))
     .addOption(new Option('--kube-api-qps <n>', 'kubernetes store: requests per second to the API server (0: no client-side limit)').env('CERTCTL_KUBE_API_QPS').default(String(DEFAULT_QPS)))
-    .addOption(new Option('--kube-api-burst <n>', 'kubernetes store: requests allowed at once above --kube-api-qps').env('CERTCTL_KUBE_API_BURST').default(String(DEFAULT_BURST)));
+    .addOption(new Option('--kube-api-burst <n>', 'kubernetes store: requests allowed at once above --kube-api-qps').env('CERTCTL_KUBE_API_BURST').default(String(DEFAULT_BURST)))
+    .addOption(new Option('--acme-new-orders <count/duration>', "ACME: new orders per account before the rest wait for a later run (Let's Encrypt's limit; none: no budget)").env('CERTCTL_ACME_NEW_ORDERS').default('300/3h'))
+    .addOption(new Option('--acme-certs-per-domain <count/duration>', 'ACME: new certificates per registered domain before the rest wait for a later run (none: no budget)').env('CERTCTL_ACME_CERTS_PER_DOMAIN').default('50/168h'));
+}
+
+/** `300/3h` as a limit; `none` (or `0`) as no limit. */
+export function budgetFlag(flag: string, text: string | undefined): BudgetLimit | undefined {
+  if (text === undefined || /^\s*(none|0)\s*$/i.test(text)) return undefined;
+  const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(text);
+  const d = m ? parseGoDuration(m[2]) : undefined;
+  if (!m || !d?.ok || d.ms <= 0 || Number(m[1]) < 1) throw usage(`${flag}: expected COUNT/DURATION such as 300/3h or 50/168h, or none; got ${JSON.stringify(text)}`);
+  return { count: Number(m[1]), windowMs: d.ms };
 }
 
 /**
@@ -43,7 +60,10 @@ export function fleetSettings(flags: FleetFlags, env: Record<string, string | un
   if (!Number.isFinite(qps) || qps < 0) throw usage(`--kube-api-qps: expected a number of requests per second (0 or more), got ${flags.kubeApiQps}`);
   const burst = Number(flags.kubeApiBurst);
   if (!Number.isInteger(burst) || burst < 1) throw usage(`--kube-api-burst: expected a whole number of at least 1, got ${flags.kubeApiBurst}`);
-  const out: FleetSettings = { kubeApi: { qps, burst } };
+  const newOrders = budgetFlag('--acme-new-orders', flags.acmeNewOrders);
+  const perDomain = budgetFlag('--acme-certs-per-domain', flags.acmeCertsPerDomain);
+  const acmeBudgets = { ...(newOrders ? { newOrdersPerAccount: newOrders } : {}), ...(perDomain ? { certificatesPerDomain: perDomain } : {}) };
+  const out: FleetSettings = { kubeApi: { qps, burst }, acmeBudgets };
   const count = flags.shardCount === undefined ? undefined : shardCount('--shard-count', flags.shardCount);
   if (flags.shard !== undefined) {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(flags.shard);

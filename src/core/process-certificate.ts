@@ -141,6 +141,13 @@ async function decideAndIssue(
     emit('BackingOff', decision.message, 'warning');
     return { input, result: { ...at, action: 'backing-off', reason: decision.reason, message: decision.message, retryAfter: decision.until.toISOString() } };
   }
+  // Room in the CA's rate limits, asked before anything is generated or sent (and by plan, which
+  // shows what renew would defer).
+  const deferral = await issuer.admit?.({ certificate: cert, replacing: leaf, now });
+  if (deferral) {
+    emit('Deferred', `${decision.message}; ${deferral.message}`);
+    return { input, result: { ...at, action: 'deferred', reason: 'RateBudget', message: deferral.message, retryAfter: deferral.until.toISOString(), deferredBy: deferral.budget } };
+  }
   if (ctx.dryRun) {
     emit('Due', decision.message);
     return { input, result: { ...at, action: 'due', reason: decision.reason, message: decision.message } };

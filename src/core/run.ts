@@ -16,6 +16,8 @@ import { checkInputValues } from './input-checks.js';
 import { planIssuance, type PlannedCertificate } from './plan.js';
 import { processCertificate, type Processed } from './process-certificate.js';
 import { SecretSource } from './secret-source.js';
+import type { AcmeBudgetSettings } from '../issuers/acme/rate-budget.js';
+import type { NewOrderEntry } from '../stores/records.js';
 
 export type { HookFailure, HookSettings } from './run-hooks.js';
 
@@ -37,6 +39,8 @@ export interface CoreDeps {
   runCommand: CommandRunner;
   /** `certctl/<version>`, the User-Agent of every request to a CA. */
   userAgent?: string;
+  /** ACME CA rate-limit budgets: new orders beyond them are deferred to later runs. */
+  acmeBudgets?: AcmeBudgetSettings;
 }
 
 export interface RunSettings {
@@ -96,6 +100,9 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
     runCommand: deps.runCommand,
     userAgent: deps.userAgent,
     debug: (message) => deps.emit({ name: '', namespace: '', reason: 'Debug', message, level: 'debug' }),
+    acmeBudgets: deps.acmeBudgets,
+    // Read only when a new ACME order is about to be placed (the store has them read ahead).
+    orderHistory: () => orderHistoryOf(plan, deps.store),
   });
   await checkInputValues(plan, { manifests, registry, secrets, clusterResourceNamespace: deps.clusterResourceNamespace });
   return { plan, registry, secrets };
@@ -115,6 +122,17 @@ export async function runCertificates(manifests: Manifests, deps: CoreDeps, sett
     await registry.close();
     await held?.release();
   }
+}
+
+/** The new ACME orders the planned Certificates recorded in earlier runs, for the rate budgets. */
+async function orderHistoryOf(plan: PlannedCertificate[], store: CertificateStore): Promise<NewOrderEntry[]> {
+  const out: NewOrderEntry[] = [];
+  for (const p of plan) {
+    if (p.issuer.spec.type !== 'acme') continue;
+    const stored = await store.read({ namespace: p.certificate.metadata.namespace, secretName: p.certificate.spec.secretName }).catch(() => undefined);
+    out.push(...(stored?.status?.issuer?.acme?.newOrders ?? []));
+  }
+  return out;
 }
 
 /** Self-healing: whatever a crash or a foreign process left in the Secrets this run holds the lock for. */
@@ -198,7 +216,8 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, sec
   if (settings.dryRun || !hooks) return { results, hookFailures };
 
   if (hooks.deploy) hookFailures.push(...(await runDeployHooks(deps, hooks, processed)));
-  const somethingDue = results.some((r) => r.action === 'issued' || r.action === 'failed');
+  // A deferral comes after the pre-hook ran (it is decided per certificate): the post-hook follows it.
+  const somethingDue = results.some((r) => r.action === 'issued' || r.action === 'failed' || r.action === 'deferred');
   if (hooks.post && somethingDue) {
     const failure = await runHook(deps.runCommand, 'post', hooks.post, hooks.env, hooks, deps.signal);
     if (failure) hookFailures.push(failure);

@@ -12,6 +12,8 @@ import { createCaIssuer, loadCaKeyPair } from './ca.js';
 import type { Issuer } from './issuer.js';
 import { createSelfSignedIssuer } from './self-signed.js';
 import { AcmeRunServices } from './acme/run-services.js';
+import type { AcmeBudgetSettings } from './acme/rate-budget.js';
+import type { NewOrderEntry } from '../stores/records.js';
 
 /** Looks up a Secret's data by namespace and name (inputs first, then the store). */
 export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string } | undefined>;
@@ -40,6 +42,10 @@ export interface RegistryOptions {
   debug: (message: string) => void;
   /** `certctl/<version>`, the User-Agent of every request to a CA. */
   userAgent?: string;
+  /** ACME CA rate-limit budgets (see RateBudget). */
+  acmeBudgets?: AcmeBudgetSettings;
+  /** The new orders this run's Certificates recorded in earlier runs. */
+  orderHistory?: () => Promise<NewOrderEntry[]>;
 }
 
 /** The namespace an issuer's Secrets live in: its own for an Issuer, the cluster resource namespace for a ClusterIssuer. */
@@ -108,6 +114,8 @@ export class IssuerRegistry {
           runCommand: this.opts.runCommand,
           debug: this.opts.debug,
           userAgent: this.opts.userAgent,
+          budgets: this.opts.acmeBudgets,
+          orderHistory: this.opts.orderHistory,
         });
         return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, secretNamespace, services: this.acme });
       }

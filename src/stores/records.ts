@@ -75,6 +75,20 @@ export interface AcmeState {
   pendingOrder?: PendingOrder;
   /** DNS-01 TXT values presented and not yet cleaned up (a killed run); the next run removes them. */
   presentedChallenges?: JournaledChallenge[];
+  /**
+   * New orders placed for this certificate (not renewals of the same names), for the CA rate-limit
+   * budgets of later runs; entries older than a week are dropped.
+   */
+  newOrders?: NewOrderEntry[];
+}
+
+/** One new ACME order, as the rate budgets count it. */
+export interface NewOrderEntry {
+  at: string;
+  /** The ACME account: its server and account key Secret (`https://… ns/name`). */
+  account: string;
+  /** Registered domains of the order's names (Public Suffix List). */
+  domains: string[];
 }
 
 /** Reads a status written by any certctl version: ACME fields used to sit at the top level. */

@@ -13,7 +13,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { faultHook, openStore, type OpenedStore } from '../open-store.js';
 import type { CommonFlags } from '../options.js';
-import { renderPlanLine, renderResult, summarize, summaryLine, type Summary } from '../reporter.js';
+import { deferredGroups, deferredLines, renderPlanLine, renderResult, summarize, summaryLine, type Summary } from '../reporter.js';
 import type { FleetSettings } from '../fleet-options.js';
 import { selectShard, shardNote } from '../shard-selection.js';
 
@@ -82,6 +82,7 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
         serviceAccountToken: opened.serviceAccountToken,
         runCommand: ctx.runCommand,
         userAgent: ctx.userAgent,
+        acmeBudgets: { ...s.fleet?.acmeBudgets, ...(shard ? { shard } : {}) },
       },
       {
         names,
@@ -147,6 +148,7 @@ async function report(ctx: CliContext, s: CertificatesRunSettings, opened: Opene
   if (s.output === 'text') {
     for (const r of outcome.results) ctx.out(`${plan ? renderPlanLine(r) : renderResult(r)}\n`);
     ctx.note(summaryLine(summary, { plan, where: `${opened.where}${shardNote(s.fleet?.shard)}` }));
+    for (const line of deferredLines(deferredGroups(outcome.results))) ctx.note(line);
     return;
   }
   const shard = shardField(s);
@@ -158,6 +160,7 @@ async function report(ctx: CliContext, s: CertificatesRunSettings, opened: Opene
     certificates: shard.shard ? outcome.results.map((r) => ({ ...r, ...shard })) : outcome.results,
     hookFailures: outcome.hookFailures,
     summary: { ...summary, renewed: summary.issued },
+    deferred: deferredGroups(outcome.results),
   });
 }
 

@@ -11,6 +11,8 @@ import type { CommandRunner } from '../../shared/command-runner.js';
 import type { AcmeHttp } from './acme-http.js';
 import type { AcmeServerExtras } from './server-session.js';
 import type { AcmeServerClient } from './transport/server-client.js';
+import type { NewOrderEntry } from '../../stores/records.js';
+import { RateBudget, type AcmeBudgetSettings } from './rate-budget.js';
 
 export interface AcmeRunOptions {
   dns01: Dns01Options;
@@ -22,6 +24,10 @@ export interface AcmeRunOptions {
   debug: (message: string) => void;
   /** `certctl/<version>`, sent with every ACME request. */
   userAgent?: string;
+  /** The CA rate-limit budgets of this run (none: nothing is held back). */
+  budgets?: AcmeBudgetSettings;
+  /** The new orders this run's Certificates recorded in earlier runs (read at the first new order). */
+  orderHistory?: () => Promise<NewOrderEntry[]>;
 }
 
 export class AcmeRunServices {
@@ -34,8 +40,12 @@ export class AcmeRunServices {
   readonly zones = new Map<string, Promise<string>>();
   /** Created by the first order (the DNS code loads only then). */
   resolver?: Resolver;
+  /** New orders left in the CA's rate limits, shared by every ACME issuer of the run. */
+  readonly budget: RateBudget;
 
-  constructor(readonly options: AcmeRunOptions) {}
+  constructor(readonly options: AcmeRunOptions) {
+    this.budget = new RateBudget(options.budgets ?? {}, options.orderHistory ?? (async () => []));
+  }
 
   /** What every ACME server client of the run gets: the User-Agent, and the `-v` trace of each request. */
   serverExtras(): AcmeServerExtras {

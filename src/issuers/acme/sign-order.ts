@@ -10,7 +10,9 @@ import { ariCertId } from '../../renewal/ari.js';
 import { memo } from '../../shared/memo.js';
 import type { DnsProvider, ProviderContext } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
-import type { JournaledChallenge, PendingOrder } from '../../stores/records.js';
+import type { JournaledChallenge, NewOrderEntry, PendingOrder } from '../../stores/records.js';
+import { accountId } from './acme-issuer.js';
+import { isRenewal, registeredDomains } from './rate-budget.js';
 import type { IssuerEvent, IssuerStateSlot, SignRequest, SignedBundle } from '../issuer.js';
 import { subjectFromSpec } from '../template.js';
 import { openAccount } from './account.js';
@@ -114,6 +116,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
     if (chainPem) return { chainPem, privateKey: key, afterWrite };
   }
   if (pending) await setPendingOrder(req.state, undefined);
+  await recordNewOrder(req, spec, deps, identifiers.map((i) => i.value), identifiers.filter((i) => i.type === 'dns').map((i) => i.value));
   try {
     const chainPem = await runOrder(
       http,
@@ -149,6 +152,20 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
     const problems = await challenges.cleanupAll();
     for (const p of problems) req.event('CleanupFailed', p, 'warning');
   }
+}
+
+/** Kept in each certificate's ACME state for the rate budgets: the longest Let's Encrypt window. */
+const NEW_ORDER_HISTORY_MS = 7 * 86_400_000;
+
+/**
+ * Notes a new order (not a renewal of the same names) in the certificate's ACME state before it is
+ * placed, so later runs count it against the budgets even if this run dies mid-order.
+ */
+async function recordNewOrder(req: SignRequest, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, ids: string[], dnsNames: string[]): Promise<void> {
+  if (isRenewal(ids, req.replacing)) return;
+  const entry: NewOrderEntry = { at: req.now.toISOString(), account: accountId(spec, deps), domains: await registeredDomains(dnsNames) };
+  const since = req.now.getTime() - NEW_ORDER_HISTORY_MS;
+  await req.state.update((s) => ({ ...s, acme: { ...s?.acme, newOrders: [...(s?.acme?.newOrders ?? []).filter((e) => Date.parse(e.at) > since), entry] } }));
 }
 
 /** Removes the TXT values a killed run left in DNS; what cannot be removed stays journaled for the next run. */

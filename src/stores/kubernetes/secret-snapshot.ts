@@ -110,7 +110,10 @@ export async function prefetchSecrets(client: KubeClient, snapshot: SecretSnapsh
   let listedCluster = false;
   if (namespaces.length >= CLUSTER_LIST_MIN_NAMESPACES && !snapshot.clusterListForbidden) {
     try {
-      for (const labelSelector of selectors) report.requests += (await listSecrets(client, { labelSelector, limit: opts.pageSize, keep })).requests;
+      for (const labelSelector of selectors) {
+        const listed = await listSecrets(client, { labelSelector, limit: opts.pageSize, keep });
+        report.requests += listed.requests;
+      }
       listedCluster = true;
       report.scope = 'cluster';
     } catch (err) {
@@ -125,7 +128,11 @@ export async function prefetchSecrets(client: KubeClient, snapshot: SecretSnapsh
     await inParallel(namespaces, PARALLEL_LISTS, async (namespace) => {
       if (snapshot.listForbidden.has(namespace)) return;
       try {
-        for (const labelSelector of selectors) report.requests += (await listSecrets(client, { namespace, labelSelector, limit: opts.pageSize, keep })).requests;
+        for (const labelSelector of selectors) {
+          // Read the count after the await: `report.requests += await ...` would add to a stale value.
+          const listed = await listSecrets(client, { namespace, labelSelector, limit: opts.pageSize, keep });
+          report.requests += listed.requests;
+        }
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 403)) throw err;
         report.requests++;
