@@ -68,6 +68,11 @@ export interface AcmeState {
   /** ACME Renewal Information last fetched for the current certificate (RFC 9773). */
   ari?: AriState;
   /**
+   * The last renewalInfo request for this certificate failed (404, 5xx, timeout): do not ask again
+   * before `until` (its Retry-After, else 6 h), so a CA whose ARI fails costs no request per run.
+   */
+  ariBackoff?: { serial: string; until: string };
+  /**
    * An ACME order finalized but not yet stored (recorded before finalize). The next run resumes
    * it and downloads the certificate instead of ordering again: each duplicate order costs one
    * of the few certificates a CA allows per name set and week.

@@ -107,7 +107,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   const afterWrite = (): Promise<void> =>
     req.state.update((s) => {
       // A new certificate: the order is done and the old certificate's ARI window is history.
-      const { pendingOrder: _o, ari: _a, ...acme } = s?.acme ?? {};
+      const { pendingOrder: _o, ari: _a, ariBackoff: _b, ...acme } = s?.acme ?? {};
       return { ...s, acme };
     });
   if (pending && pending.server === spec.server && pending.identifiers.join(',') === idKeys.join(',')) {
