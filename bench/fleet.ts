@@ -7,8 +7,8 @@
 // resources certctl uses), peak RSS and CPU by bench/rusage.mjs inside the measured process.
 //
 //   npm run build && BENCH_ONLY=fleet node --import tsx bench/run.ts
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, skipUnlessApiServer, type ApiServer } from '../test/helpers/kube-apiserver.js';
 import { measureCertctl, printTable, type Measurement } from './measure.js';
@@ -121,9 +121,11 @@ current-context: bench
     );
     for (const ns of ['cert-manager', 'certctl', ...Array.from({ length: NAMESPACES }, (_, i) => `ns${i}`)]) await k8s.ensureNamespace(ns);
     const store = ['--store', 'kubernetes', '--kubeconfig', kubeconfig];
+    // A directory of files of 1,000 Certificates each: one manifest file may hold at most 1 MiB.
     const file = async (name: string, docs: string[]): Promise<string> => {
       const p = join(dir, name);
-      await writeFile(p, docs.join('---\n'));
+      await mkdir(p, { recursive: true });
+      for (let i = 0; i * 1000 < docs.length; i++) await writeFile(join(p, `part-${String(i).padStart(4, '0')}.yaml`), docs.slice(i * 1000, (i + 1) * 1000).join('---\n'));
       return p;
     };
     const caFile = await file('ca.yaml', [CA_SETUP]);
@@ -160,8 +162,9 @@ current-context: bench
     const dueShards = await measuredShards(k8s, ['renew', '--no-jitter', '-f', dueShard, ...store, '-o', 'json', '-q']);
     row(`renew, ${DUE} due among the fleet, ${SHARDS} shards at once`, dueShards, CERTS + DUE, dueShards.shards, dueShards.shards.reduce((n, m) => n + summaryOf(m).renewed, 0));
 
+    // The machine may be shared: say how busy it was, as wall times depend on it.
     printTable(
-      `certctl --store kubernetes, ${CERTS} Certificates in ${NAMESPACES} namespaces (real kube-apiserver, ${new Date().toISOString().slice(0, 10)})`,
+      `certctl --store kubernetes, ${CERTS} Certificates in ${NAMESPACES} namespaces (real kube-apiserver, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end)`,
       ['run', 'certificates', 'renewed', 'wall', 'slowest process', 'CPU (sum)', 'API requests', 'per process', 'peak RSS'],
       rows,
     );
