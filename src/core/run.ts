@@ -92,6 +92,7 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
   const registry = new IssuerRegistry({
     secrets: (ns, name) => secrets.get(ns, name),
     saveSecret: (namespace, name, data) => deps.store.writeSecretData({ namespace, secretName: name }, data),
+    ...(deps.store.createSecretData ? { createSecret: (namespace: string, name: string, data: Record<string, Buffer>) => deps.store.createSecretData!({ namespace, secretName: name }, data) } : {}),
     clusterResourceNamespace: deps.clusterResourceNamespace,
     clock: deps.clock,
     dns01: deps.dns01,

@@ -23,6 +23,8 @@ export interface IssuerDeps {
   secrets: SecretLookup;
   /** Stores a Secret certctl creates for an issuer (an ACME account key). */
   saveSecret: (namespace: string, name: string, data: Record<string, Buffer>) => Promise<void>;
+  /** Creates a Secret only if there is none (false then); undefined when the store cannot. */
+  createSecret?: (namespace: string, name: string, data: Record<string, Buffer>) => Promise<boolean>;
   /** Namespace holding the Secrets of this issuer (its own, or the cluster resource namespace). */
   secretNamespace: string;
 }
@@ -30,6 +32,7 @@ export interface IssuerDeps {
 export interface RegistryOptions {
   secrets: SecretLookup;
   saveSecret: IssuerDeps['saveSecret'];
+  createSecret?: IssuerDeps['createSecret'];
   /** cert-manager's --cluster-resource-namespace: where a ClusterIssuer's Secrets are. */
   clusterResourceNamespace: string;
   clock: () => Date;
@@ -117,7 +120,7 @@ export class IssuerRegistry {
           budgets: this.opts.acmeBudgets,
           orderHistory: this.opts.orderHistory,
         });
-        return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, secretNamespace, services: this.acme });
+        return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, createSecret: this.opts.createSecret, secretNamespace, services: this.acme });
       }
       case 'vault': {
         const { createVaultIssuer } = await import('./vault/vault-issuer.js');

@@ -1,5 +1,5 @@
 import { constants, closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CertificateStore, SecretTarget, StoredCertificate, TlsData, WriteResult } from './store.js';
@@ -89,6 +89,11 @@ export class FileStore implements CertificateStore {
     await this.switchVersion(target, data);
   }
 
+  /** Like writeSecretData, but only if the Secret has no data yet: `..data` is created with symlink(2), which fails if it exists (also on NFS). */
+  async createSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<boolean> {
+    return (await this.switchVersion(target, data, undefined, { exclusive: true })) !== undefined;
+  }
+
   async writeStatus(target: SecretTarget, status: CertificateStatus): Promise<void> {
     const dir = this.dirFor(target);
     await this.ensureDir(dir);
@@ -97,7 +102,9 @@ export class FileStore implements CertificateStore {
   }
 
   /** Writes a complete new version directory, then swaps `..data` to it and prunes the old one. */
-  private async switchVersion(target: SecretTarget, files: Record<string, Buffer>, record?: Buffer): Promise<string> {
+  private async switchVersion(target: SecretTarget, files: Record<string, Buffer>, record?: Buffer): Promise<string>;
+  private async switchVersion(target: SecretTarget, files: Record<string, Buffer>, record: Buffer | undefined, opts: { exclusive: true }): Promise<string | undefined>;
+  private async switchVersion(target: SecretTarget, files: Record<string, Buffer>, record?: Buffer, opts: { exclusive?: boolean } = {}): Promise<string | undefined> {
     const dir = this.dirFor(target);
     await this.ensureDir(dir);
     const version = this.versionName();
@@ -112,7 +119,15 @@ export class FileStore implements CertificateStore {
     if (record) await createFile(join(versionDir, RECORD_FILE), record, 0o644);
     await syncDir(versionDir);
     this.fault('files:version-complete');
-    await replaceSymlink(join(dir, DATA_LINK), version);
+    if (opts.exclusive) {
+      try {
+        await symlink(version, join(dir, DATA_LINK));
+      } catch (err) {
+        await rm(versionDir, { recursive: true, force: true });
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+        throw err;
+      }
+    } else await replaceSymlink(join(dir, DATA_LINK), version);
     await syncDir(dir);
     this.fault('files:data-switched');
     if (!lstatSync(versionDir, { throwIfNoEntry: false })?.isDirectory()) {

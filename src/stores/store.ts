@@ -58,6 +58,11 @@ export interface CertificateStore {
   /** Stores an opaque Secret (an ACME account key). Key material: created private. */
   writeSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<void>;
   /**
+   * Creates an opaque Secret only if there is none; false (and nothing written) when one exists.
+   * Two shards generating the same ACME account key at once: one key wins, the other shard reads it.
+   */
+  createSecretData?(target: SecretTarget, data: Record<string, Buffer>): Promise<boolean>;
+  /**
    * Reads ahead what a run is about to read, in bulk (a Kubernetes store LISTs instead of one GET
    * per Secret); later reads of those targets are answered from it. Optional: stores whose reads are
    * cheap (files) have none.

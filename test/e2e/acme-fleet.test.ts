@@ -76,6 +76,22 @@ describe('ACME at fleet scale', { skip }, () => {
     assert.deepEqual(JSON.parse(last.stdout).summary.renewed, 1);
   });
 
+  test('two shards starting a fleet together on one directory share one new ACME account key', async () => {
+    const out = await tempOut();
+    const yaml = env.issuerYaml({ accountSecret: 'fresh-account' }) + Array.from({ length: 4 }, (_, i) => certificateYaml(`s${i}`, [`s${i}.example.test`])).join('');
+    const runs = await Promise.all([0, 1].map((i) => runCli(['renew', '-f', '-', '--out-dir', out, '--no-jitter', ...env.dnsFlags, '-o', 'json', '--shard', `${i}/2`], { input: yaml })));
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.equal(runs.reduce((n, r) => n + JSON.parse(r.stdout).summary.renewed, 0), 4);
+    const key = await readFile(join(out, 'default', 'fresh-account', 'tls.key'), 'utf8');
+    assert.match(key, /BEGIN RSA PRIVATE KEY/);
+    const dirs = (await readdir(join(out, 'default', 'fresh-account'))).filter((e) => e.startsWith('..2'));
+    assert.equal(dirs.length, 1, 'one version of the account key Secret');
+    // Whichever shard lost the race (if they raced) said so and used the winner's key.
+    const generated = runs.filter((r) => /generated a new ACME account key/.test(r.stderr)).length;
+    const reused = runs.filter((r) => /another run created the ACME account key/.test(r.stderr)).length;
+    assert.ok(generated === 1 && reused <= 1, runs.map((r) => r.stderr).join('\n'));
+  });
+
   test('certificates per registered domain: example.test holds at 1 a week, other.test still gets its own', async () => {
     const out = await tempOut();
     const yaml =

@@ -126,6 +126,20 @@ describe('Kubernetes store reads at fleet scale (real API server)', { skip: skip
     client.close();
   });
 
+  test('createSecretData: of two shards creating the same account key Secret, one wins and the other is told', async () => {
+    const t = { namespace: HOME, secretName: 'acme-account' };
+    const [a, b] = [clientOf(k8s.url), clientOf(k8s.url)];
+    const [sa, sb] = [new KubernetesStore({ client: a, adopt: false }), new KubernetesStore({ client: b, adopt: false })];
+    await sb.prefetch([t]);
+    const results = await Promise.all([sa.createSecretData(t, { 'tls.key': Buffer.from('a') }), sb.createSecretData(t, { 'tls.key': Buffer.from('b') })]);
+    assert.deepEqual([...results].sort(), [false, true]);
+    const winner = results[0] ? 'a' : 'b';
+    // The loser forgot what it had read ahead (absent) and reads the winner's key.
+    assert.equal((await (results[0] ? sb : sa).readSecretData(t))?.['tls.key'].toString(), winner);
+    a.close();
+    b.close();
+  });
+
   test('429 with Retry-After: the request is sent again after the wait, writes too, and other requests wait with it', async () => {
     const ts = targets(HOME, 'throttled', 3);
     await seed(ts);

@@ -93,6 +93,19 @@ export class KubernetesStore implements CertificateStore {
     await this.upsert(t, false, (existing) => withOpaqueData(existing, t, data));
   }
 
+  /** Creates an Opaque Secret unless one exists (409): false then, and nothing is changed. */
+  async createSecretData(t: SecretTarget, data: Record<string, Buffer>): Promise<boolean> {
+    validate(t);
+    const body = withOpaqueData(undefined, t, data);
+    const res = await this.client.request<Secret>({ method: 'POST', path: `/api/v1/namespaces/${seg(t.namespace)}/secrets`, body, accept: [409] });
+    if (res.status === 409) {
+      this.snapshot.forget(t);
+      return false;
+    }
+    this.snapshot.set(t, res.body);
+    return true;
+  }
+
   /**
    * Reads ahead, with a few paginated LISTs, the Secrets a run is about to read (see
    * {@link prefetchSecrets}); later reads of them send no request.
