@@ -1,6 +1,6 @@
 import { constants, closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CertificateStore, SecretTarget, StoredCertificate, TlsData, WriteResult } from './store.js';
 import { normalizeStatus } from './records.js';
@@ -250,9 +250,15 @@ export class FileStore implements CertificateStore {
     if (!entries.includes(RECORD_FILE)) return entries.length > 0 && !entries.includes('tls.crt');
     if (!entries.includes('tls.crt') || !entries.includes('tls.key')) return false;
     try {
+      const crt = readRegularFile(join(versionDir, 'tls.crt'));
+      const key = readRegularFile(join(versionDir, 'tls.key'));
+      // The record is written after the pair it describes, with their hashes: when both still
+      // match, the pair is the one certctl verified before writing. Hashing is ~1,000 times
+      // cheaper than OpenSSL parsing the pair, which a run over 10,000 certificates feels.
+      const fp = recordedHashes(join(versionDir, RECORD_FILE));
+      if (fp && fp.crt === sha256Hex(crt) && fp.key === sha256Hex(key)) return true;
       const { X509Certificate, createPrivateKey } = await import('node:crypto');
-      const cert = new X509Certificate(readRegularFile(join(versionDir, 'tls.crt')));
-      return cert.checkPrivateKey(createPrivateKey(readRegularFile(join(versionDir, 'tls.key'))));
+      return new X509Certificate(crt).checkPrivateKey(createPrivateKey(key));
     } catch {
       return false;
     }
@@ -349,6 +355,19 @@ export class FileStore implements CertificateStore {
     }
     await this.checkOwnedDir(dir);
   }
+}
+
+/** The pair's hashes from a version's record; undefined when it has none or cannot be read. */
+function recordedHashes(path: string): CertificateRecord['tlsSha256'] {
+  try {
+    return (JSON.parse(readRegularFile(path).toString('utf8')) as Partial<CertificateRecord>).tlsSha256;
+  } catch {
+    return undefined;
+  }
+}
+
+function sha256Hex(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
 }
 
 function isVersionDir(name: string): boolean {
