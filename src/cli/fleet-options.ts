@@ -31,13 +31,15 @@ export interface FleetSettings {
   acmeBudgets: Omit<AcmeBudgetSettings, 'shard'>;
 }
 
-/** `--shard`, `--shard-count`, `--kube-api-qps`, `--kube-api-burst`. */
-export function withFleetOptions(cmd: Command): Command {
-  return cmd
+/** `--shard`, `--shard-count`, `--kube-api-qps`, `--kube-api-burst`, and for commands that order (`budgets`) the ACME budgets. */
+export function withFleetOptions(cmd: Command, opts: { budgets?: boolean } = { budgets: true }): Command {
+  const out = cmd
     .addOption(new Option('--shard <index/count>', 'only the Certificates of shard INDEX of COUNT (0-based; a CA and the leaves it signs share a shard)').env('CERTCTL_SHARD'))
     .addOption(new Option('--shard-count <n>', 'split the Certificates into N shards; this run is shard JOB_COMPLETION_INDEX (Kubernetes Indexed Job)').env('CERTCTL_SHARD_COUNT'))
     .addOption(new Option('--kube-api-qps <n>', 'kubernetes store: requests per second to the API server (0: no client-side limit)').env('CERTCTL_KUBE_API_QPS').default(String(DEFAULT_QPS)))
-    .addOption(new Option('--kube-api-burst <n>', 'kubernetes store: requests allowed at once above --kube-api-qps').env('CERTCTL_KUBE_API_BURST').default(String(DEFAULT_BURST)))
+    .addOption(new Option('--kube-api-burst <n>', 'kubernetes store: requests allowed at once above --kube-api-qps').env('CERTCTL_KUBE_API_BURST').default(String(DEFAULT_BURST)));
+  if (!opts.budgets) return out;
+  return out
     .addOption(new Option('--acme-new-orders <count/duration>', "ACME: new orders per account before the rest wait for a later run (Let's Encrypt's limit; none: no budget)").env('CERTCTL_ACME_NEW_ORDERS').default('300/3h'))
     .addOption(new Option('--acme-certs-per-domain <count/duration>', 'ACME: new certificates per registered domain before the rest wait for a later run (none: no budget)').env('CERTCTL_ACME_CERTS_PER_DOMAIN').default('50/168h'));
 }

@@ -132,7 +132,7 @@ function buildProgram(ctx: CliContext): Command {
       }),
     );
 
-  withFleetOptions(common(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)').argument('[certificate...]', 'only these Certificates (metadata.name)'), ['text', 'json', 'yaml'], 'text (a table), json or yaml'))
+  withFleetOptions(common(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)').argument('[certificate...]', 'only these Certificates (metadata.name)'), ['text', 'json', 'yaml'], 'text (a table), json or yaml'), { budgets: false })
     .exitOverride()
     .action(
       action(ctx, async (names: string[], opts) => {
