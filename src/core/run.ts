@@ -87,7 +87,7 @@ export interface PreparedRun {
 export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings: Pick<RunSettings, 'names' | 'force' | 'selector'>): Promise<PreparedRun> {
   const plan = await planIssuance(manifests, deps.store, { clusterResourceNamespace: deps.clusterResourceNamespace, names: settings.names, selector: settings.selector, force: settings.force });
   // One bulk read (a few LISTs in a cluster) instead of one read per Certificate later.
-  await deps.store.prefetch?.(plan.map((p) => ({ namespace: p.certificate.metadata.namespace, secretName: p.certificate.spec.secretName })));
+  await deps.store.prefetch?.(targetsOf(plan));
   const secrets = new SecretSource(manifests, deps.store);
   const registry = new IssuerRegistry({
     secrets: (ns, name) => secrets.get(ns, name),
@@ -117,12 +117,22 @@ export async function runCertificates(manifests: Manifests, deps: CoreDeps, sett
     if (!held) return { results: [], lockHeldBy: (await settings.lock.lock.describeHolder()) ?? 'another certctl run', hookFailures: [] };
   }
   try {
+    // Reads ahead happened before the lock: if another run held it since, read again what it may have written.
+    const lastOther = held?.previousHolderActiveAt;
+    if (lastOther) await deps.store.prefetch?.(targetsOf(plan), { staleBefore: new Date(lastOther.getTime() + CLOCK_SKEW_MS) });
     if (!settings.dryRun) await repairStore(plan, deps);
     return await execute(plan, registry, secrets, deps, settings);
   } finally {
     await registry.close();
     await held?.release();
   }
+}
+
+/** Lease times come from other hosts' clocks: a release this close after our reads counts as after them. */
+const CLOCK_SKEW_MS = 5_000;
+
+function targetsOf(plan: PlannedCertificate[]): { namespace: string; secretName: string }[] {
+  return plan.map((p) => ({ namespace: p.certificate.metadata.namespace, secretName: p.certificate.spec.secretName }));
 }
 
 /** The new ACME orders the planned Certificates recorded in earlier runs, for the rate budgets. */

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { staticAuth } from '../../src/stores/kubernetes/auth.js';
 import { KubeClient } from '../../src/stores/kubernetes/client.js';
 import { KubernetesStore } from '../../src/stores/kubernetes/store.js';
+import { KubernetesLease } from '../../src/stores/kubernetes/lease.js';
 import type { SecretTarget } from '../../src/stores/store.js';
 import { skipUnlessApiServer, startApiServer, type ApiServer, type PolicyRule } from '../helpers/kube-apiserver.js';
 import { record, tls } from './records.js';
@@ -123,6 +124,32 @@ describe('Kubernetes store reads at fleet scale (real API server)', { skip: skip
     // namespace-wide, 3 for the Lease) + dry-run creates for the 4 namespaces with no Secret of this
     // run and the Lease's; not 2 reviews per Secret (80).
     assert.equal(client.requests, 8 + 18 + 5);
+    client.close();
+  });
+
+  test('reads ahead before the lock are read again when another run held the Lease since', async () => {
+    const ts = targets(HOME, 'relock', 3);
+    await seed(ts);
+    const client = clientOf(k8s.url);
+    const store = new KubernetesStore({ client, adopt: false });
+    await store.prefetch(ts);
+    // Another run of the same shard renews relock-0 and releases the Lease.
+    const other = new KubernetesStore({ client: clientOf(k8s.url), adopt: false });
+    await other.write(ts[0], tls('by-the-other-run'), record({ revision: 2 }));
+    const lease = new KubernetesLease({ client, namespace: HOME, name: 'relock' });
+    const theirs = await new KubernetesLease({ client: clientOf(k8s.url), namespace: HOME, name: 'relock' }).acquire({ waitMs: 0, holder: 'the other run' });
+    await theirs!.release();
+    const ours = await lease.acquire({ waitMs: 0, holder: 'this run' });
+    assert.ok(ours?.previousHolderActiveAt, 'the Lease tells when its last holder was active');
+    const before = client.requests;
+    await store.prefetch(ts, { staleBefore: new Date(ours.previousHolderActiveAt.getTime() + 5000) });
+    assert.ok(client.requests > before, 'read again');
+    assert.deepEqual((await store.read(ts[0]))?.data, tls('by-the-other-run'));
+    // Reads newer than the last holder's activity are kept.
+    const again = client.requests;
+    await store.prefetch(ts, { staleBefore: new Date(Date.now() - 60_000) });
+    assert.equal(client.requests, again);
+    await ours.release();
     client.close();
   });
 

@@ -47,7 +47,9 @@ export class KubernetesStore implements CertificateStore {
   private readonly pageSize?: number;
   private readonly debug?: (message: string) => void;
   /** What this run has read or written: each Secret is read from the API server at most once. */
-  private readonly snapshot = new SecretSnapshot();
+  private snapshot = new SecretSnapshot();
+  /** When the snapshot's first read ahead started. */
+  private snapshotAt?: Date;
   /** What the last {@link prefetch} did. */
   lastPrefetch?: PrefetchReport;
 
@@ -110,8 +112,15 @@ export class KubernetesStore implements CertificateStore {
    * Reads ahead, with a few paginated LISTs, the Secrets a run is about to read (see
    * {@link prefetchSecrets}); later reads of them send no request.
    */
-  async prefetch(targets: SecretTarget[]): Promise<void> {
+  async prefetch(targets: SecretTarget[], opts: { staleBefore?: Date } = {}): Promise<void> {
     for (const t of targets) validate(t);
+    if (opts.staleBefore && this.snapshotAt && this.snapshotAt < opts.staleBefore) {
+      // Read before another run released the lock: what it wrote is not in here.
+      this.debug?.('another run held the lock since the Secrets were read; reading them again');
+      this.snapshot = new SecretSnapshot();
+      this.snapshotAt = undefined;
+    }
+    this.snapshotAt ??= new Date();
     const r = await prefetchSecrets(this.client, this.snapshot, targets, { adopt: this.adopt, pageSize: this.pageSize, debug: this.debug });
     this.lastPrefetch = r;
     if (r.scope !== 'none') {
