@@ -227,8 +227,8 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, sec
   if (settings.dryRun || !hooks) return { results, hookFailures };
 
   if (hooks.deploy) hookFailures.push(...(await runDeployHooks(deps, hooks, processed)));
-  // A deferral comes after the pre-hook ran (it is decided per certificate): the post-hook follows it.
-  const somethingDue = results.some((r) => r.action === 'issued' || r.action === 'failed' || r.action === 'deferred');
+  // A deferral is decided before the pre-hook would run, so it brings no post-hook either.
+  const somethingDue = results.some((r) => r.action === 'issued' || r.action === 'failed');
   if (hooks.post && somethingDue) {
     const failure = await runHook(deps.runCommand, 'post', hooks.post, hooks.env, hooks, deps.signal);
     if (failure) hookFailures.push(failure);
