@@ -59,8 +59,13 @@ describe('ACME at fleet scale', { skip }, () => {
     }
 
     // Text output: the summary line counts them and a line says why.
-    const again = await runCli(['renew', '-f', '-', '--out-dir', out, '--no-jitter', ...env.dnsFlags, '--acme-new-orders', '2/3h'], { input: yaml });
+    const hooks = await tempOut();
+    const again = await runCli(
+      ['renew', '-f', '-', '--out-dir', out, '--no-jitter', ...env.dnsFlags, '--acme-new-orders', '2/3h', '--pre-hook', `touch ${hooks}/pre`, '--post-hook', `touch ${hooks}/post`],
+      { input: yaml },
+    );
     assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await readdir(hooks), [], 'only deferrals: no pre-hook, no post-hook');
     assert.match(again.stderr, /0 issued, 2 up to date, 0 backing off, 3 deferred, 0 failed/);
     assert.match(again.stderr, /deferred 3 certificate\(s\) to a later run: the budget of new orders of ACME account .* is used up; room again at 20/);
     assert.match(again.stdout, /deferred {4}default\/b\d: new orders of ACME account .* used up; a run after 20/);
