@@ -106,6 +106,29 @@ describe('shards on one files store', () => {
   });
 });
 
+test('examples/kubernetes/fleet/cronjob.yaml: an Indexed Job whose completions, parallelism and --shard-count agree, with flags certctl takes', async () => {
+  const [cron] = parseAllDocuments(await readFile(join(ROOT, 'examples/kubernetes/fleet/cronjob.yaml'), 'utf8')).map((d) => d.toJS());
+  const job = cron.spec.jobTemplate.spec;
+  const args: string[] = job.template.spec.containers[0].args;
+  const count = Number(args.find((a) => a.startsWith('--shard-count='))?.split('=')[1]);
+  assert.equal(job.completionMode, 'Indexed');
+  assert.equal(job.completions, count);
+  assert.equal(job.parallelism, count);
+  assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
+  // The same arguments, against a files store and the fleet above, in the pod of index count-1.
+  const dir = await mkdtemp(join(tmpdir(), 'certctl-fleet-example-'));
+  try {
+    await writeFile(join(dir, 'fleet.yaml'), fleet());
+    const env = Object.fromEntries(job.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const local = args.map((a) => (a === '--store=kubernetes' ? '--store=files' : a === '--filename=/config' ? `--filename=${dir}` : a)).filter((a) => !a.startsWith('--jitter'));
+    const r = await runCli([...local, '--out-dir', join(dir, 'out'), '--no-jitter'], { env: { ...env, JOB_COMPLETION_INDEX: String(count - 1) } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`shard ${count - 1}/${count}: \\d+ of ${TOTAL} Certificate`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 describe('shards on one Kubernetes store, with the fleet example\'s RBAC', { skip: skipUnlessApiServer() }, () => {
   let k8s: ApiServer;
   let dir: string;
