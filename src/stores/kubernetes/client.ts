@@ -66,6 +66,8 @@ export interface KubeClientOptions {
   throttledAttempts?: number;
   /** Told about waits the server asked for (429, Retry-After), for `-v`. */
   onThrottle?: (message: string) => void;
+  /** [0, 1) for the spread added to a Retry-After wait (default Math.random). */
+  random?: () => number;
 }
 
 export { DEFAULT_BURST, DEFAULT_QPS } from './client-defaults.js';
@@ -84,6 +86,7 @@ export class KubeClient {
   private readonly getAttempts: number;
   private readonly throttledAttempts: number;
   private readonly onThrottle?: (message: string) => void;
+  private readonly random: () => number;
   /** The client-side rate limit, shared by every request of this client. */
   readonly limiter: RateLimiter;
   /** Requests sent (each attempt counts), for `-v` and the benchmarks. */
@@ -106,6 +109,7 @@ export class KubeClient {
     this.getAttempts = opts.getAttempts ?? 3;
     this.throttledAttempts = opts.throttledAttempts ?? 10;
     this.onThrottle = opts.onThrottle;
+    this.random = opts.random ?? Math.random;
     this.limiter = new RateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST });
   }
 
@@ -137,6 +141,9 @@ export class KubeClient {
           const wait = retryAfterMs(res.retryAfter) ?? backoffMs(throttledTries);
           this.limiter.pause(wait);
           this.onThrottle?.(`the Kubernetes API server is throttling (429 to ${req.method} ${req.path}); waiting ${(wait / 1000).toFixed(1)} s as it asked`);
+          // Spread over up to a second more: requests turned away together must not all come back
+          // at the same instant and be turned away together again.
+          await sleep(wait + this.random() * Math.min(1000, Math.max(100, wait / 2)));
           continue;
         }
       } else if (req.method === 'GET' && RETRYABLE_STATUS.has(res.status) && attempt < this.getAttempts) {
