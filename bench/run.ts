@@ -1,5 +1,8 @@
 // `npm run bench`: every benchmark, each printing its own table. BENCH_ONLY=acme runs one.
+// The fleet benchmark (10,000 Certificates on a real kube-apiserver) runs only when asked for:
+// BENCH_ONLY=fleet.
 import { benchAcme } from './acme.js';
+import { benchFleet } from './fleet.js';
 import { benchRenew } from './renew.js';
 
 const only = process.env.BENCH_ONLY;
@@ -7,6 +10,7 @@ const benches: [string, () => Promise<void>][] = [
   ['acme', benchAcme],
   ['renew', benchRenew],
 ];
+if (only === 'fleet') benches.push(['fleet', benchFleet]);
 for (const [name, run] of benches) {
   if (only && only !== name) continue;
   await run();

@@ -4,6 +4,7 @@ import { formatIssue, SpecError } from '../spec/errors.js';
 import { CliContext, handleClosedStdout, verbosityOf } from './context.js';
 import { ExitCode, ExitError, classify, type ExitCodeValue } from './exit-codes.js';
 import { withDns01Options, withHttp01Options, withInputOptions, withOutputOptions, withStoreOptions, withWriteOptions, type CommonFlags, type OutputFormat } from './options.js';
+import { withFleetOptions } from './fleet-options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -70,7 +71,7 @@ function buildProgram(ctx: CliContext): Command {
   const common = (cmd: Command, formats: OutputFormat[], outputHelp: string, none = false): Command =>
     withOutputOptions(withStoreOptions(withInputOptions(cmd), { none }), formats, outputHelp);
 
-  withWriteOptions(
+  withFleetOptions(withWriteOptions(
     withHttp01Options(withDns01Options(
       common(
         program
@@ -83,7 +84,7 @@ function buildProgram(ctx: CliContext): Command {
       ),
     )),
     '1',
-  )
+  ))
     .addOption(new Option('--force', 'issue the named (or all) Certificates again even if up to date; the CAs they need only if due').env('CERTCTL_FORCE').default(false))
     .addOption(new Option('--include-private-key', 'with --store none: print Secrets including tls.key').default(false))
     .addHelpText('after', EXIT_CODES_HELP)
@@ -96,7 +97,7 @@ function buildProgram(ctx: CliContext): Command {
     );
 
   const renewLike = (cmd: Command): Command =>
-    withWriteOptions(withHttp01Options(withDns01Options(common(cmd.argument('[certificate...]', 'only these Certificates (metadata.name); default: all'), ['text', 'json', 'yaml'], 'result on stdout: text, json or yaml'))), '4')
+    withFleetOptions(withWriteOptions(withHttp01Options(withDns01Options(common(cmd.argument('[certificate...]', 'only these Certificates (metadata.name); default: all'), ['text', 'json', 'yaml'], 'result on stdout: text, json or yaml'))), '4'))
       .addOption(new Option('--lease-namespace <namespace>', "kubernetes store: namespace of the Lease that keeps runs apart (default: the context's or pod's namespace)").env('CERTCTL_LEASE_NAMESPACE'))
       .addOption(new Option('--interval <duration>', 'how often this command runs (cron, timer): renew now what ARI would have due before the next run').env('CERTCTL_INTERVAL'))
       .addOption(new Option('--force', 'treat the named (or all) Certificates as due, ignoring renewal times and backoff').env('CERTCTL_FORCE').default(false));
@@ -131,7 +132,7 @@ function buildProgram(ctx: CliContext): Command {
       }),
     );
 
-  common(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)').argument('[certificate...]', 'only these Certificates (metadata.name)'), ['text', 'json', 'yaml'], 'text (a table), json or yaml')
+  withFleetOptions(common(program.command('status').description('show every Certificate: ready, expiry, renewal time, issuer, last failure (contacts nothing but the store)').argument('[certificate...]', 'only these Certificates (metadata.name)'), ['text', 'json', 'yaml'], 'text (a table), json or yaml'), { budgets: false })
     .exitOverride()
     .action(
       action(ctx, async (names: string[], opts) => {

@@ -5,11 +5,22 @@ import type { CertificateStore, SecretTarget, StoreLock } from '../stores/store.
 import type { MemoryStore } from '../stores/memory.js';
 import type { FaultHook } from '../stores/fs-atomic.js';
 import type { CommonFlags } from './options.js';
+import type { ShardSpec } from '../core/shard.js';
 import { usage } from './exit-codes.js';
+
+/** How to reach the store beyond the common flags (the fleet flags). */
+export interface StoreExtras {
+  /** Kubernetes API client rate limit. */
+  kubeApi?: { qps: number; burst: number };
+  /** With `--shard`: each shard takes its own lock (Lease `certctl-renew-2-of-4`, file `.certctl-shard-2-of-4.lock`). */
+  shard?: ShardSpec;
+  /** `-v` progress of the store (bulk reads, throttling). */
+  debug?: (message: string) => void;
+}
 
 export interface OpenedStore {
   store: CertificateStore;
-  /** One renew at a time: a lock file, or a Lease in `leaseNamespace`. */
+  /** One renew at a time (per shard): a lock file, or a Lease in `leaseNamespace`. */
   lock(leaseNamespace?: string): StoreLock | undefined;
   /** Checks the store may be written where it will be (Kubernetes RBAC) before anything is ordered. */
   preflight(targets: SecretTarget[], leaseNamespace?: string): Promise<void>;
@@ -30,17 +41,27 @@ export async function openStore(
   fault?: FaultHook,
   /** The lock tokens this process holds (see FileLock); one set per process. */
   heldTokens = new Set<string>(),
+  extras: StoreExtras = {},
 ): Promise<OpenedStore> {
+  const shard = extras.shard;
   if (flags.store === 'kubernetes') {
     const { createKubernetesStore } = await import('../stores/kubernetes/index.js');
     // Only configuration is read here (no request is sent): what fails is a usage problem.
-    const handle = await createKubernetesStore({ env: process.env, kubeconfigPath: flags.kubeconfig, context: flags.context, adopt: flags.adopt }).catch((err: Error) => {
+    const handle = await createKubernetesStore({
+      env: process.env,
+      kubeconfigPath: flags.kubeconfig,
+      context: flags.context,
+      adopt: flags.adopt,
+      ...(extras.kubeApi ? { qps: extras.kubeApi.qps, burst: extras.kubeApi.burst } : {}),
+      debug: extras.debug,
+    }).catch((err: Error) => {
       throw usage(`--store kubernetes: ${err.message}`);
     });
+    const leaseName = shard ? `${handle.leaseName}-${shard.index}-of-${shard.count}` : handle.leaseName;
     return {
       store: handle.store,
-      lock: (ns) => handle.lock(ns ?? handle.defaultNamespace ?? 'default', { onLost: (m) => process.stderr.write(`certctl: warning: ${m}\n`) }),
-      preflight: (targets, ns) => handle.store.preflight(targets, { lease: { namespace: ns ?? handle.defaultNamespace ?? 'default', name: handle.leaseName } }),
+      lock: (ns) => handle.lock(ns ?? handle.defaultNamespace ?? 'default', { name: leaseName, onLost: (m) => process.stderr.write(`certctl: warning: ${m}\n`) }),
+      preflight: (targets, ns) => handle.store.preflight(targets, { lease: { namespace: ns ?? handle.defaultNamespace ?? 'default', name: leaseName } }),
       defaultNamespace: handle.defaultNamespace,
       where: handle.source,
       serviceAccountToken: (ns, name, audiences) => handle.serviceAccountToken(ns, name, audiences),
@@ -54,10 +75,10 @@ export async function openStore(
   }
   const root = resolve(flags.outDir);
   const { FileStore } = await import('../stores/files.js');
-  const { FileLock } = await import('../stores/file-lock.js');
+  const { FileLock, shardLockFile } = await import('../stores/file-lock.js');
   return {
     store: new FileStore({ root, fault }),
-    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId(), heldTokens }),
+    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId(), heldTokens, ...(shard ? { name: shardLockFile(shard.index, shard.count) } : {}) }),
     preflight: async () => {},
     where: root,
     close: () => {},

@@ -20,6 +20,8 @@ export function renderResult(r: CertificateResult): string {
       return `due         ${id}: ${r.message}`;
     case 'backing-off':
       return `backing off ${id}: ${r.reason}; next attempt after ${r.retryAfter}`;
+    case 'deferred':
+      return `deferred    ${id}: ${r.deferredBy} used up; a run after ${r.retryAfter} issues it`;
     case 'failed':
       return `failed      ${id}: ${r.error ?? r.message}`;
   }
@@ -49,6 +51,8 @@ export function renderPlanLine(r: CertificateResult): string {
       return `~ renew       ${id}: ${r.message}${r.challenges?.length ? `; ${describeChallenges(r.challenges)}` : ''}`;
     case 'backing-off':
       return `! backing off ${id}: ${r.message}`;
+    case 'deferred':
+      return `> deferred    ${id}: ${r.message}`;
     case 'failed':
       return `x failed      ${id}: ${r.error ?? r.message}`;
     default:
@@ -70,20 +74,51 @@ export interface Summary {
   upToDate: number;
   due: number;
   backingOff: number;
+  /** Due, but left to a later run by a CA rate-limit budget. */
+  deferred: number;
   failed: number;
   hookFailures: number;
 }
 
 export function summarize(results: CertificateResult[], hookFailures: HookFailure[] = []): Summary {
   const n = (a: CertificateResult['action']): number => results.filter((r) => r.action === a).length;
-  return { total: results.length, issued: n('issued'), upToDate: n('up-to-date'), due: n('due'), backingOff: n('backing-off'), failed: n('failed'), hookFailures: hookFailures.length };
+  return { total: results.length, issued: n('issued'), upToDate: n('up-to-date'), due: n('due'), backingOff: n('backing-off'), deferred: n('deferred'), failed: n('failed'), hookFailures: hookFailures.length };
 }
 
 /** The one-line summary on stderr. */
 export function summaryLine(s: Summary, opts: { plan: boolean; where: string }): string {
   const parts = [opts.plan ? `${s.due} due` : `${s.issued} issued`, `${s.upToDate} up to date`];
   if (s.backingOff > 0 || !opts.plan) parts.push(`${s.backingOff} backing off`);
+  if (s.deferred > 0) parts.push(`${s.deferred} deferred`);
   parts.push(`${s.failed} failed`);
   if (s.hookFailures > 0) parts.push(`${s.hookFailures} hook failure(s)`);
   return `${parts.join(', ')} (${opts.where})`;
+}
+
+/** Deferred certificates grouped by the budget that held them back, for the run's summary. */
+export interface DeferredGroup {
+  budget: string;
+  count: number;
+  /** The earliest moment one of them may go. */
+  until: string;
+  certificates: string[];
+}
+
+export function deferredGroups(results: CertificateResult[]): DeferredGroup[] {
+  const groups = new Map<string, DeferredGroup>();
+  for (const r of results) {
+    if (r.action !== 'deferred') continue;
+    const key = r.deferredBy ?? r.reason;
+    const g = groups.get(key) ?? { budget: key, count: 0, until: r.retryAfter ?? '', certificates: [] };
+    g.count++;
+    if (r.retryAfter && (!g.until || r.retryAfter < g.until)) g.until = r.retryAfter;
+    g.certificates.push(`${r.namespace}/${r.name}`);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+/** One line per group: `deferred 120 certificate(s): certificates for example.com used up; room again at T`. */
+export function deferredLines(groups: DeferredGroup[]): string[] {
+  return groups.map((g) => `deferred ${g.count} certificate(s) to a later run: the budget of ${g.budget} is used up; room again at ${g.until}`);
 }

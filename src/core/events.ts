@@ -26,8 +26,11 @@ export interface CertificateResult {
   name: string;
   namespace: string;
   secretName: string;
-  /** `due` only in a dry run (plan); `backing-off` when failures or a CA's Retry-After hold it back. */
-  action: 'issued' | 'up-to-date' | 'failed' | 'due' | 'backing-off';
+  /**
+   * `due` only in a dry run (plan); `backing-off` when failures or a CA's Retry-After hold it back;
+   * `deferred` when due but a CA rate-limit budget is used up (a later run issues it; not a failure).
+   */
+  action: 'issued' | 'up-to-date' | 'failed' | 'due' | 'backing-off' | 'deferred';
   /** Why it was issued (a renewal Reason), `UpToDate`, or the failure reason. */
   reason: string;
   message: string;
@@ -36,8 +39,10 @@ export interface CertificateResult {
   files?: Record<string, string>;
   notAfter?: string;
   renewalTime?: string;
-  /** With backing-off: when the next attempt may happen. */
+  /** With backing-off and deferred: when the next attempt may happen. */
   retryAfter?: string;
+  /** With deferred: the budget that ran out (`new orders of ACME account …`, `certificates for example.com`). */
+  deferredBy?: string;
   /** `spec.renewal.windows`: the window the renewal time lies in, and whether it moved the renewal. */
   renewalWindow?: { index: number; cron: string; timezone: string; start: string; end: string; moved: boolean; desired: string };
   /** cert-manager's WindowError: no renewal window fits, so the renewal happens at the desired time. */

@@ -129,7 +129,7 @@ async function decideAndIssue(
     const message = `certificate is up to date and has not expired; valid until ${timing.notAfter}, ${when}`;
     emit('UpToDate', message);
     // Keystores, output formats and template follow the spec without a new certificate.
-    const stale = await staleSecret(cert, stored, now, ctx.passwords);
+    const stale = await staleSecret(cert, stored, now, ctx.passwords, leaf);
     if (stale && !ctx.dryRun) {
       const written = await ctx.store.write({ namespace: cert.metadata.namespace, secretName: cert.spec.secretName }, stale.data, stale.record);
       emit('SecretUpdated', `the Secret no longer matched the spec: ${stale.why.join('; ')} (same certificate and key)`);
@@ -140,6 +140,13 @@ async function decideAndIssue(
   if (decision.action === 'backing-off') {
     emit('BackingOff', decision.message, 'warning');
     return { input, result: { ...at, action: 'backing-off', reason: decision.reason, message: decision.message, retryAfter: decision.until.toISOString() } };
+  }
+  // Room in the CA's rate limits, asked before anything is generated or sent (and by plan, which
+  // shows what renew would defer).
+  const deferral = await issuer.admit?.({ certificate: cert, replacing: leaf, now });
+  if (deferral) {
+    emit('Deferred', `${decision.message}; ${deferral.message}`);
+    return { input, result: { ...at, action: 'deferred', reason: 'RateBudget', message: deferral.message, retryAfter: deferral.until.toISOString(), deferredBy: deferral.budget } };
   }
   if (ctx.dryRun) {
     emit('Due', decision.message);

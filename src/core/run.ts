@@ -17,6 +17,8 @@ import { checkInputValues } from './input-checks.js';
 import { planIssuance, type PlannedCertificate } from './plan.js';
 import { processCertificate, type Processed } from './process-certificate.js';
 import { SecretSource } from './secret-source.js';
+import type { AcmeBudgetSettings } from '../issuers/acme/rate-budget.js';
+import type { NewOrderEntry } from '../stores/records.js';
 
 export type { HookFailure, HookSettings } from './run-hooks.js';
 
@@ -44,6 +46,8 @@ export interface CoreDeps {
   runCommand: CommandRunner;
   /** `certctl/<version>`, the User-Agent of every request to a CA. */
   userAgent?: string;
+  /** ACME CA rate-limit budgets: new orders beyond them are deferred to later runs. */
+  acmeBudgets?: AcmeBudgetSettings;
 }
 
 export interface RunSettings {
@@ -95,10 +99,13 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
     force: settings.force,
     http01: deps.http01 ? { method: deps.http01.method, required: true } : { required: false },
   });
+  // One bulk read (a few LISTs in a cluster) instead of one read per Certificate later.
+  await deps.store.prefetch?.(targetsOf(plan));
   const secrets = new SecretSource(manifests, deps.store);
   const registry = new IssuerRegistry({
     secrets: (ns, name) => secrets.get(ns, name),
     saveSecret: (namespace, name, data, remove) => deps.store.writeSecretData({ namespace, secretName: name }, data, { remove }),
+    ...(deps.store.createSecretData ? { createSecret: (namespace: string, name: string, data: Record<string, Buffer>) => deps.store.createSecretData!({ namespace, secretName: name }, data) } : {}),
     clusterResourceNamespace: deps.clusterResourceNamespace,
     clock: deps.clock,
     dns01: deps.dns01,
@@ -108,6 +115,9 @@ export async function prepareRun(manifests: Manifests, deps: CoreDeps, settings:
     runCommand: deps.runCommand,
     userAgent: deps.userAgent,
     debug: (message) => deps.emit({ name: '', namespace: '', reason: 'Debug', message, level: 'debug' }),
+    acmeBudgets: deps.acmeBudgets,
+    // Read only when a new ACME order is about to be placed (the store has them read ahead).
+    orderHistory: () => orderHistoryOf(plan, deps.store),
   });
   await checkInputValues(plan, { manifests, registry, secrets, clusterResourceNamespace: deps.clusterResourceNamespace });
   return { plan, registry, secrets };
@@ -121,12 +131,33 @@ export async function runCertificates(manifests: Manifests, deps: CoreDeps, sett
     if (!held) return { results: [], lockHeldBy: (await settings.lock.lock.describeHolder()) ?? 'another certctl run', hookFailures: [] };
   }
   try {
+    // Reads ahead happened before the lock: if another run held it since, read again what it may have written.
+    const lastOther = held?.previousHolderActiveAt;
+    if (lastOther) await deps.store.prefetch?.(targetsOf(plan), { staleBefore: new Date(lastOther.getTime() + CLOCK_SKEW_MS) });
     if (!settings.dryRun) await repairStore(plan, deps);
     return await execute(plan, registry, secrets, deps, settings);
   } finally {
     await registry.close();
     await held?.release();
   }
+}
+
+/** Lease times come from other hosts' clocks: a release this close after our reads counts as after them. */
+const CLOCK_SKEW_MS = 5_000;
+
+function targetsOf(plan: PlannedCertificate[]): { namespace: string; secretName: string }[] {
+  return plan.map((p) => ({ namespace: p.certificate.metadata.namespace, secretName: p.certificate.spec.secretName }));
+}
+
+/** The new ACME orders the planned Certificates recorded in earlier runs, for the rate budgets. */
+async function orderHistoryOf(plan: PlannedCertificate[], store: CertificateStore): Promise<NewOrderEntry[]> {
+  const out: NewOrderEntry[] = [];
+  for (const p of plan) {
+    if (p.issuer.spec.type !== 'acme') continue;
+    const stored = await store.read({ namespace: p.certificate.metadata.namespace, secretName: p.certificate.spec.secretName }).catch(() => undefined);
+    out.push(...(stored?.status?.issuer?.acme?.newOrders ?? []));
+  }
+  return out;
 }
 
 /** Self-healing: whatever a crash or a foreign process left in the Secrets this run holds the lock for. */
@@ -210,6 +241,7 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, sec
   if (settings.dryRun || !hooks) return { results, hookFailures };
 
   if (hooks.deploy) hookFailures.push(...(await runDeployHooks(deps, hooks, processed)));
+  // A deferral is decided before the pre-hook would run, so it brings no post-hook either.
   const somethingDue = results.some((r) => r.action === 'issued' || r.action === 'failed');
   if (hooks.post && somethingDue) {
     const failure = await runHook(deps.runCommand, 'post', hooks.post, hooks.env, hooks, deps.signal);

@@ -5,7 +5,7 @@
  * post-issuance policies do: a changed password, alias, profile or template rewrites the Secret
  * with the same certificate and key; anything unchanged keeps its bytes.
  */
-import { parseCertificate } from '../pki/parse.js';
+import { parseCertificate, type ParsedCertificate } from '../pki/parse.js';
 import type { CertificateResource, KeystorePassword } from '../spec/types.js';
 import type { CertificateRecord } from '../stores/records.js';
 import type { StoredCertificate, TlsData } from '../stores/store.js';
@@ -58,12 +58,14 @@ export async function staleSecret(
   stored: StoredCertificate | undefined,
   now: Date,
   lookup: PasswordLookup,
+  /** The stored leaf, when the caller parsed it already (renew parses every stored certificate once). */
+  leaf?: ParsedCertificate,
 ): Promise<{ data: TlsData; record: CertificateRecord; why: string[] } | undefined> {
   const record = stored?.record;
   const { tlsCrt, tlsKey, caCrt } = stored?.data ?? {};
   if (!record || !tlsCrt || !tlsKey) return undefined;
   const extra = await extrasFor(cert, { tlsCrt, tlsKey, caCrt }, now, lookup, stored?.data.extra);
-  const secret = secretMetadataFor(cert, parseCertificate(tlsCrt.slice(0, tlsCrt.indexOf('-----END CERTIFICATE-----') + 25)));
+  const secret = secretMetadataFor(cert, leaf ?? parseCertificate(tlsCrt.slice(0, tlsCrt.indexOf('-----END CERTIFICATE-----') + 25)));
   const why: string[] = [];
   if (!sameExtras(stored?.data.extra, extra)) {
     const was = Object.keys(stored?.data.extra ?? {});

@@ -74,9 +74,30 @@ export interface RenewalWindowRequest {
   signal?: AbortSignal;
 }
 
+/** An issuance left to a later run (a CA rate-limit budget is used up): not a failure. */
+export interface Deferral {
+  /** What ran out, shared by every certificate it holds back (the run's summary groups by it). */
+  budget: string;
+  message: string;
+  /** When there is room again. */
+  until: Date;
+}
+
+export interface AdmitRequest {
+  certificate: CertificateResource;
+  /** The certificate being replaced, if any (a renewal of the same names counts differently). */
+  replacing?: ParsedCertificate;
+  now: Date;
+}
+
 /** Turns a Certificate and its key into a signed chain, and knows what its CA expects of renewals. */
 export interface Issuer {
   sign(req: SignRequest): Promise<SignedBundle>;
+  /**
+   * Asked once a certificate is found due, before anything is generated or sent: room in the CA's
+   * rate limits now, or a {@link Deferral}. Takes the room when there is some.
+   */
+  admit?(req: AdmitRequest): Promise<Deferral | undefined>;
   /** Finishes what a killed run left behind (DNS-01 values still in DNS), before anything else happens to the certificate. */
   recover?(state: IssuerStateSlot, event: IssuerEvent, signal?: AbortSignal): Promise<void>;
   /** The CA's renewal window for an issued certificate (ACME ARI); undefined when the CA has none. */

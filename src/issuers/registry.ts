@@ -13,6 +13,8 @@ import { createCaIssuer, loadCaKeyPair } from './ca.js';
 import type { Issuer } from './issuer.js';
 import { createSelfSignedIssuer } from './self-signed.js';
 import { AcmeRunServices } from './acme/run-services.js';
+import type { AcmeBudgetSettings } from './acme/rate-budget.js';
+import type { NewOrderEntry } from '../stores/records.js';
 
 /** Looks up a Secret's data by namespace and name (inputs first, then the store). */
 export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string; /** Set when the Secret came with the manifests (-f), not from the store. */ inline?: unknown } | undefined>;
@@ -22,6 +24,8 @@ export interface IssuerDeps {
   secrets: SecretLookup;
   /** Stores a Secret certctl creates for an issuer (an ACME account key), dropping the `remove` data keys. */
   saveSecret: (namespace: string, name: string, data: Record<string, Buffer>, remove?: readonly string[]) => Promise<void>;
+  /** Creates a Secret only if there is none (false then); undefined when the store cannot. */
+  createSecret?: (namespace: string, name: string, data: Record<string, Buffer>) => Promise<boolean>;
   /** Namespace holding the Secrets of this issuer (its own, or the cluster resource namespace). */
   secretNamespace: string;
 }
@@ -29,6 +33,7 @@ export interface IssuerDeps {
 export interface RegistryOptions {
   secrets: SecretLookup;
   saveSecret: IssuerDeps['saveSecret'];
+  createSecret?: IssuerDeps['createSecret'];
   /** cert-manager's --cluster-resource-namespace: where a ClusterIssuer's Secrets are. */
   clusterResourceNamespace: string;
   clock: () => Date;
@@ -43,6 +48,10 @@ export interface RegistryOptions {
   debug: (message: string) => void;
   /** `certctl/<version>`, the User-Agent of every request to a CA. */
   userAgent?: string;
+  /** ACME CA rate-limit budgets (see RateBudget). */
+  acmeBudgets?: AcmeBudgetSettings;
+  /** The new orders this run's Certificates recorded in earlier runs. */
+  orderHistory?: () => Promise<NewOrderEntry[]>;
 }
 
 /** The namespace an issuer's Secrets live in: its own for an Issuer, the cluster resource namespace for a ClusterIssuer. */
@@ -112,8 +121,10 @@ export class IssuerRegistry {
           runCommand: this.opts.runCommand,
           debug: this.opts.debug,
           userAgent: this.opts.userAgent,
+          budgets: this.opts.acmeBudgets,
+          orderHistory: this.opts.orderHistory,
         });
-        return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, secretNamespace, services: this.acme });
+        return createAcmeIssuer(resource, spec.acme, { secrets: this.opts.secrets, saveSecret: this.opts.saveSecret, createSecret: this.opts.createSecret, secretNamespace, services: this.acme });
       }
       case 'vault': {
         const { createVaultIssuer } = await import('./vault/vault-issuer.js');

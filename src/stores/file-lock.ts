@@ -7,6 +7,14 @@ import type { HeldLock, StoreLock } from './store.js';
 /** The lock file in the store root. */
 export const LOCK_FILE = '.certctl.lock';
 
+/**
+ * The lock file of one shard (`--shard 2/4`): shards work on disjoint Certificates, so each takes
+ * its own lock and they run side by side, also from several hosts on one NFS directory.
+ */
+export function shardLockFile(index: number, count: number): string {
+  return `.certctl-shard-${index}-of-${count}.lock`;
+}
+
 /** What the lock file holds (JSON); never anything secret. */
 export interface LockInfo {
   pid: number;
@@ -21,8 +29,10 @@ export interface LockInfo {
 }
 
 export interface FileLockOptions {
-  /** The store root; the lock is `<root>/.certctl.lock`. */
+  /** The store root; the lock is `<root>/.certctl.lock` (or `<root>/<name>`). */
   root: string;
+  /** The lock file's name in the root (default {@link LOCK_FILE}); one per shard, see {@link shardLockFile}. */
+  name?: string;
   /** This process's pid and host name (the CLI passes `process.pid`, `os.hostname()`). */
   pid: number;
   hostname: string;
@@ -77,13 +87,15 @@ const MAX_TAKEOVER_DEPTH = 3;
  */
 export class FileLock implements StoreLock {
   readonly path: string;
+  private readonly fileName: string;
   private readonly now: () => Date;
   private readonly pollMs: number;
   private readonly heldTokens: Set<string>;
 
   constructor(private readonly opts: FileLockOptions) {
     this.heldTokens = opts.heldTokens ?? new Set();
-    this.path = join(opts.root, LOCK_FILE);
+    this.fileName = opts.name ?? LOCK_FILE;
+    this.path = join(opts.root, this.fileName);
     this.now = opts.now ?? (() => new Date());
     this.pollMs = opts.pollMs ?? 100;
   }
@@ -225,16 +237,16 @@ export class FileLock implements StoreLock {
   }
 
   private tempName(tag: string): string {
-    return join(this.opts.root, `${LOCK_FILE}.${tag}.tmp`);
+    return join(this.opts.root, `${this.fileName}.${tag}.tmp`);
   }
 
   /** Holding the lock, removes claims on old generations and temp files of killed acquirers. */
   private async sweep(): Promise<void> {
     const nowMs = this.now().getTime();
     for (const name of await readdir(this.opts.root)) {
-      if (!name.startsWith(`${LOCK_FILE}.`)) continue;
+      if (!name.startsWith(`${this.fileName}.`)) continue;
       const p = join(this.opts.root, name);
-      if (name.startsWith(`${LOCK_FILE}.takeover-`)) {
+      if (name.startsWith(`${this.fileName}.takeover-`)) {
         await rm(p, { force: true });
       } else if (name.endsWith('.tmp')) {
         const st = await stat(p).catch(() => undefined);

@@ -43,6 +43,12 @@ export class MemoryStore implements CertificateStore {
     this.secrets.set(ref(target), withOpaqueData(this.secrets.get(ref(target)), target, data, opts.remove));
   }
 
+  async createSecretData(target: SecretTarget, data: Record<string, Buffer>): Promise<boolean> {
+    if (this.secrets.has(ref(target))) return false;
+    await this.writeSecretData(target, data);
+    return true;
+  }
+
   /** Everything written, in write order, ready to print. */
   manifests(): SecretManifest[] {
     return [...this.secrets.values()];

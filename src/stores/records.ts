@@ -82,6 +82,11 @@ export interface AcmeState {
   /** ACME Renewal Information last fetched for the current certificate (RFC 9773). */
   ari?: AriState;
   /**
+   * The last renewalInfo request for this certificate failed (404, 5xx, timeout): do not ask again
+   * before `until` (its Retry-After, else 6 h), so a CA whose ARI fails costs no request per run.
+   */
+  ariBackoff?: { serial: string; until: string };
+  /**
    * An ACME order finalized but not yet stored (recorded before finalize). The next run resumes
    * it and downloads the certificate instead of ordering again: each duplicate order costs one
    * of the few certificates a CA allows per name set and week.
@@ -91,6 +96,20 @@ export interface AcmeState {
   presentedChallenges?: JournaledChallenge[];
   /** HTTP-01 files written to a webroot and not yet removed (a killed run); the next run removes them. */
   presentedFiles?: JournaledFile[];
+  /**
+   * New orders placed for this certificate (not renewals of the same names), for the CA rate-limit
+   * budgets of later runs; entries older than a week are dropped.
+   */
+  newOrders?: NewOrderEntry[];
+}
+
+/** One new ACME order, as the rate budgets count it. */
+export interface NewOrderEntry {
+  at: string;
+  /** The ACME account: its server and account key Secret (`https://… ns/name`). */
+  account: string;
+  /** Registered domains of the order's names (Public Suffix List). */
+  domains: string[];
 }
 
 /** Reads a status written by any certctl version: ACME fields used to sit at the top level. */

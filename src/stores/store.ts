@@ -62,6 +62,18 @@ export interface CertificateStore {
    */
   writeSecretData(target: SecretTarget, data: Record<string, Buffer>, opts?: { remove?: readonly string[] }): Promise<void>;
   /**
+   * Creates an opaque Secret only if there is none; false (and nothing written) when one exists.
+   * Two shards generating the same ACME account key at once: one key wins, the other shard reads it.
+   */
+  createSecretData?(target: SecretTarget, data: Record<string, Buffer>): Promise<boolean>;
+  /**
+   * Reads ahead what a run is about to read, in bulk (a Kubernetes store LISTs instead of one GET
+   * per Secret); later reads of those targets are answered from it. Optional: stores whose reads are
+   * cheap (files) have none. With `staleBefore`, what was read before that moment is dropped and
+   * read again (another run held the lock meanwhile and may have written).
+   */
+  prefetch?(targets: SecretTarget[], opts?: { staleBefore?: Date }): Promise<void>;
+  /**
    * Repairs what a crash or a foreign process left in one Secret (a dangling link, a partial
    * version, stale temporary files); returns what it repaired. Called only under the store's lock.
    */
@@ -71,6 +83,8 @@ export interface CertificateStore {
 /** A held lock; release it when the run ends. */
 export interface HeldLock {
   release(): Promise<void>;
+  /** When a holder was last active before this one took it (its last renewal or release), if the lock tells. */
+  previousHolderActiveAt?: Date;
 }
 
 /**

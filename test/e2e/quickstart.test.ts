@@ -14,7 +14,7 @@ test('quickstart: one run issues the CA then the leaves, and openssl verifies th
   const r = await runCli(['issue', '-f', 'examples/quickstart.yaml', '--out-dir', out, '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout);
-  assert.deepEqual(result.summary, { total: 3, issued: 3, renewed: 3, upToDate: 0, due: 0, backingOff: 0, failed: 0, hookFailures: 0 });
+  assert.deepEqual(result.summary, { total: 3, issued: 3, renewed: 3, upToDate: 0, due: 0, backingOff: 0, deferred: 0, failed: 0, hookFailures: 0 });
   assert.deepEqual(result.certificates.map((c: { name: string }) => c.name), ['root-ca', 'web', 'client'], 'the CA comes first');
   assert.match(r.stderr, /sandbox\/root-ca: Issuing: Issuing certificate as Secret does not exist/);
   assert.match(r.stderr, /sandbox\/web: Issued: certificate issued, valid until/);
@@ -69,7 +69,7 @@ test('a second run does nothing and says so; --force re-issues; a spec change re
 
   const again = await runCli(['issue', '-f', 'examples/quickstart.yaml', '--out-dir', out, '-o', 'json']);
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(JSON.parse(again.stdout).summary, { total: 3, issued: 0, renewed: 0, upToDate: 3, due: 0, backingOff: 0, failed: 0, hookFailures: 0 });
+  assert.deepEqual(JSON.parse(again.stdout).summary, { total: 3, issued: 0, renewed: 0, upToDate: 3, due: 0, backingOff: 0, deferred: 0, failed: 0, hookFailures: 0 });
   assert.match(again.stderr, /sandbox\/web: UpToDate: certificate is up to date and has not expired/);
   assert.equal(await readFile(join(out, 'sandbox/web-tls/tls.crt'), 'utf8'), before);
 

@@ -76,8 +76,14 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startApiServer}. */
+export interface ApiServerOptions {
+  /** Turn API Priority and Fairness on (off by default here) with this total concurrency (--max-requests-inflight). */
+  priorityAndFairness?: { maxRequestsInflight: number };
+}
+
 /** Starts etcd and kube-apiserver on free loopback ports and waits for /readyz. */
-export async function startApiServer(): Promise<ApiServer> {
+export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const bin = k8sBinDir();
   if (!built()) throw new Error(`kube-apiserver/etcd not found in ${bin}: run test/k8s/build-apiserver.sh`);
   const dir = await mkdtemp(join(tmpdir(), 'certctl-k8s-'));
@@ -103,7 +109,10 @@ export async function startApiServer(): Promise<ApiServer> {
       `--cert-dir=${join(attemptDir, 'certs')}`, '--service-account-issuer=https://kubernetes.default.svc',
       `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       `--token-auth-file=${join(dir, 'tokens.csv')}`, `--client-ca-file=${join(dir, 'client-ca.crt')}`, '--authorization-mode=RBAC', '--service-cluster-ip-range=10.0.0.0/24',
-      '--enable-priority-and-fairness=false', '--v=0',
+      ...(opts.priorityAndFairness
+        ? ['--enable-priority-and-fairness=true', `--max-requests-inflight=${opts.priorityAndFairness.maxRequestsInflight}`, '--max-mutating-requests-inflight=1']
+        : ['--enable-priority-and-fairness=false']),
+      '--v=0',
     ], { cwd: dir, cleanupDir: attemptDir });
     const url = `https://127.0.0.1:${secure}`;
     const stop = async (): Promise<void> => {

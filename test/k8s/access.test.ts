@@ -138,9 +138,13 @@ describe('access to a real API server', { skip: skipUnlessApiServer() }, () => {
     const t = { namespace: 'certs', secretName: 'pod-tls' };
     await h.store.write(t, tls('v1'), record());
     await writeFile(paths.tokenPath, 'revoked-token');
-    await assert.rejects(h.store.read(t), /rejected the credentials \(401 Unauthorized\) from the pod's service account token .*\/token/);
+    // Another Secret: the store remembers what this run already read or wrote.
+    const other = { namespace: 'certs', secretName: 'other-tls' };
+    await assert.rejects(h.store.read(other), /rejected the credentials \(401 Unauthorized\) from the pod's service account token .*\/token/);
     await writeFile(paths.tokenPath, `${await k8s.createServiceAccountToken('certs', 'certctl', [SECRETS, LEASES])}\n`);
-    assert.deepEqual((await h.store.read(t))?.data, tls('v1'));
+    assert.equal(await h.store.read(other), undefined);
+    await h.store.write(t, tls('v2'), record());
+    assert.deepEqual((await h.store.read(t))?.data, tls('v2'));
     h.close();
   });
 

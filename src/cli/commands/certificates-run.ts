@@ -14,7 +14,9 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { faultHook, openStore, type OpenedStore } from '../open-store.js';
 import type { CommonFlags } from '../options.js';
-import { renderPlanLine, renderResult, summarize, summaryLine, type Summary } from '../reporter.js';
+import { deferredGroups, deferredLines, renderPlanLine, renderResult, summarize, summaryLine, type Summary } from '../reporter.js';
+import type { FleetSettings } from '../fleet-options.js';
+import { selectShard, shardNote } from '../shard-selection.js';
 
 export interface CertificatesRunSettings {
   command: 'issue' | 'renew' | 'plan';
@@ -38,6 +40,8 @@ export interface CertificatesRunSettings {
   includePrivateKey?: boolean;
   /** Looks at the manifests once loaded (renew: advice about renewal windows). */
   afterLoad?: (manifests: Manifests) => Promise<void>;
+  /** `--shard`, the Kubernetes API rate limit. */
+  fleet?: FleetSettings;
 }
 
 export interface CertificatesRunReport {
@@ -51,10 +55,15 @@ export interface CertificatesRunReport {
 
 export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRunSettings, interrupts: Interrupts): Promise<CertificatesRunReport> {
   const startedAt = Date.now();
-  const manifests = await loadInputs(ctx, s.paths, s.namespace);
-  for (const note of manifests.notes) ctx.note(note);
-  await s.afterLoad?.(manifests);
-  const opened = await openStore(s.store, faultHook(ctx.env.CERTCTL_FAULT), ctx.heldLockTokens);
+  const all = await loadInputs(ctx, s.paths, s.namespace);
+  for (const note of all.notes) ctx.note(note);
+  await s.afterLoad?.(all);
+  // A shard sees only its Certificates, so everything below (RBAC checks, plan, lock) is per shard.
+  const { manifests, names, empty } = selectShard(ctx, all, s.names, s.fleet?.shard, s.clusterResourceNamespace);
+  if (empty) return { code: ExitCode.Ok, manifests, startedAt };
+  const shard = s.fleet?.shard;
+  const debug = (message: string): void => ctx.event({ name: '', namespace: '', reason: 'Store', message, level: 'debug' });
+  const opened = await openStore(s.store, faultHook(ctx.env.CERTCTL_FAULT), ctx.heldLockTokens, { kubeApi: s.fleet?.kubeApi, shard, debug });
   const plan = s.command === 'plan';
   try {
     // A missing RBAC rule fails here, before any order is spent.
@@ -76,9 +85,10 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
         serviceAccountToken: opened.serviceAccountToken,
         runCommand: ctx.runCommand,
         userAgent: ctx.userAgent,
+        acmeBudgets: { ...s.fleet?.acmeBudgets, ...(shard ? { shard } : {}) },
       },
       {
-        names: s.names,
+        names,
         selector: s.selector,
         force: s.force,
         concurrency: s.concurrency,
@@ -92,8 +102,8 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
       },
     );
     if (outcome.lockHeldBy) {
-      ctx.warn(`the store ${opened.where} is locked by ${outcome.lockHeldBy}; nothing done`);
-      if (s.output !== 'text') await print(ctx, s, { apiVersion: 'certctl.io/v1', kind: resultKind(s.command), store: opened.where, lockHeldBy: outcome.lockHeldBy, certificates: [] });
+      ctx.warn(`the store ${opened.where}${shardNote(shard)} is locked by ${outcome.lockHeldBy}; nothing done`);
+      if (s.output !== 'text') await print(ctx, s, { apiVersion: 'certctl.io/v1', kind: resultKind(s.command), store: opened.where, ...shardField(s), lockHeldBy: outcome.lockHeldBy, certificates: [] });
       return { code: ExitCode.LockHeld, outcome, manifests, opened, startedAt };
     }
     const summary = summarize(outcome.results, outcome.hookFailures);
@@ -105,6 +115,12 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
   } finally {
     opened.close();
   }
+}
+
+/** `{shard: "2/4"}` when the run is one shard. */
+function shardField(s: CertificatesRunSettings): { shard?: string } {
+  const sh = s.fleet?.shard;
+  return sh ? { shard: `${sh.index}/${sh.count}` } : {};
 }
 
 function resultKind(command: CertificatesRunSettings['command']): string {
@@ -134,16 +150,20 @@ async function report(ctx: CliContext, s: CertificatesRunSettings, opened: Opene
   const plan = s.command === 'plan';
   if (s.output === 'text') {
     for (const r of outcome.results) ctx.out(`${plan ? renderPlanLine(r) : renderResult(r)}\n`);
-    ctx.note(summaryLine(summary, { plan, where: opened.where }));
+    ctx.note(summaryLine(summary, { plan, where: `${opened.where}${shardNote(s.fleet?.shard)}` }));
+    for (const line of deferredLines(deferredGroups(outcome.results))) ctx.note(line);
     return;
   }
+  const shard = shardField(s);
   await print(ctx, s, {
     apiVersion: 'certctl.io/v1',
     kind: resultKind(s.command),
     store: opened.where,
-    certificates: outcome.results,
+    ...shard,
+    certificates: shard.shard ? outcome.results.map((r) => ({ ...r, ...shard })) : outcome.results,
     hookFailures: outcome.hookFailures,
     summary: { ...summary, renewed: summary.issued },
+    deferred: deferredGroups(outcome.results),
   });
 }
 

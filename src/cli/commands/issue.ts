@@ -3,8 +3,9 @@ import { usage, type ExitCodeValue } from '../exit-codes.js';
 import type { CommonFlags, Dns01Flags, Http01Flags, WriteFlags } from '../options.js';
 import { concurrencyFlag, dns01OptionsFrom, durationFlag, http01OptionsFrom, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
 import { runCertificatesCommand } from './certificates-run.js';
+import { fleetSettings, type FleetFlags } from '../fleet-options.js';
 
-export interface IssueFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags {
+export interface IssueFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags, FleetFlags {
   includePrivateKey: boolean;
 }
 
@@ -34,6 +35,7 @@ export async function issueCommand(ctx: CliContext, names: string[], flags: Issu
         store: flags,
         output: flags.output,
         includePrivateKey: flags.includePrivateKey,
+        fleet: fleetSettings(flags, ctx.env),
       },
       interrupts,
     );

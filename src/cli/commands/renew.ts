@@ -11,8 +11,9 @@ import type { CommonFlags, Dns01Flags, Http01Flags, WriteFlags } from '../option
 import type { Summary } from '../reporter.js';
 import { concurrencyFlag, dns01OptionsFrom, durationFlag, http01OptionsFrom, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
 import { runCertificatesCommand, type CertificatesRunSettings } from './certificates-run.js';
+import { fleetSettings, type FleetFlags } from '../fleet-options.js';
 
-export interface RenewFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags {
+export interface RenewFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags, FleetFlags {
   leaseNamespace?: string;
   dryRun?: boolean;
   preHook?: string;
@@ -51,6 +52,7 @@ function settingsOf(ctx: CliContext, names: string[], flags: RenewFlags, plan: b
     store: flags,
     output: flags.output,
     detailedExitCodes: flags.detailedExitCodes,
+    fleet: fleetSettings(flags, ctx.env),
   };
 }
 

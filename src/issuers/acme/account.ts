@@ -24,9 +24,20 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
       throw new Error(`ACME account key Secret ${ns}/${secret.name} (key ${dataKey}) not found and spec.acme.disableAccountKeyGeneration is true`);
     }
     keyPem = encodePrivateKey(await generatePrivateKey({ algorithm: 'RSA', size: 2048 }), 'PKCS1');
-    // Saved before registering: an account must never exist without its key on our side.
-    await deps.saveSecret(ns, secret.name, { ...secret.data, [dataKey]: Buffer.from(keyPem) });
-    event?.('Account', `generated a new ACME account key in Secret ${ns}/${secret.name}`);
+    // Saved before registering: an account must never exist without its key on our side. Created
+    // only if absent where the store can: shards of one fleet starting together generate one key
+    // each, the first one stored wins and the others use it.
+    const data = { ...secret.data, [dataKey]: Buffer.from(keyPem) };
+    const secretExists = Object.keys(secret.data).length > 0;
+    const created = secretExists || !deps.createSecret ? undefined : await deps.createSecret(ns, secret.name, data);
+    const winner = created === false ? (await deps.secrets(ns, secret.name))?.data[dataKey]?.toString('utf8') : undefined;
+    if (winner) {
+      keyPem = winner;
+      event?.('Account', `another run created the ACME account key in Secret ${ns}/${secret.name} meanwhile; using it`);
+    } else {
+      if (created !== true) await deps.saveSecret(ns, secret.name, data);
+      event?.('Account', `generated a new ACME account key in Secret ${ns}/${secret.name}`);
+    }
   }
 
   let eab: { kid: string; hmacKey: string } | undefined;

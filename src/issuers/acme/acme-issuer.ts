@@ -7,6 +7,13 @@ import type { AcmeIssuerSpec, IssuerResource } from '../../spec/types.js';
 import type { Issuer } from '../issuer.js';
 import type { IssuerDeps } from '../registry.js';
 import type { AcmeRunServices } from './run-services.js';
+import { acmeIdentifiers } from './identifiers.js';
+import { isRenewal, registeredDomains } from './rate-budget.js';
+
+/** How the rate budgets name an ACME account: its server and account key Secret (never the key). */
+export function accountId(spec: AcmeIssuerSpec, deps: Pick<IssuerDeps, 'secretNamespace'>): string {
+  return `${spec.server} ${deps.secretNamespace}/${spec.privateKeySecretRef.name}`;
+}
 
 /** Everything one ACME issuer needs: its Secrets' namespace and lookups, and the run's shared services. */
 export interface AcmeIssuerDeps extends IssuerDeps {
@@ -23,6 +30,16 @@ export function createAcmeIssuer(resource: IssuerResource, spec: AcmeIssuerSpec,
     async sign(req) {
       const { signWithAcme } = await import('./sign-order.js');
       return signWithAcme(resource, spec, deps, req);
+    },
+    async admit(req) {
+      const budget = deps.services.budget;
+      if (budget.unlimited) return undefined;
+      const ids = acmeIdentifiers(req.certificate.spec);
+      // A renewal of the same names is exempt from both limits; an order resumed from an earlier
+      // run was counted when it was placed.
+      if (isRenewal(ids.map((i) => i.value), req.replacing)) return undefined;
+      const domains = await registeredDomains(ids.filter((i) => i.type === 'dns').map((i) => i.value));
+      return budget.reserve(accountId(spec, deps), domains, req.now);
     },
     async recover(state, event, signal) {
       const acme = state.get()?.acme;

@@ -10,7 +10,7 @@ import type { AcmeIssuerSpec } from '../../spec/types.js';
 import type { AriState } from '../../stores/records.js';
 import type { IssuerStateSlot, RenewalWindow, RenewalWindowRequest } from '../issuer.js';
 import { acmeServerFor } from './server-session.js';
-import { DEFAULT_ARI_RETRY_MS, fetchRenewalInfo } from './ari-client.js';
+import { AriError, DEFAULT_ARI_RETRY_MS, fetchRenewalInfo } from './ari-client.js';
 import type { AcmeRunServices } from './run-services.js';
 
 
@@ -26,7 +26,10 @@ export async function ariRenewalWindow(
   if (leaf.notAfter.getTime() <= now.getTime() || !leaf.authorityKeyId) return undefined;
   const acme = slot.get()?.acme;
   let state: AriState | undefined = acme?.ari?.serial === leaf.serialHex ? acme.ari : undefined;
-  if (!state || !state.nextCheck || Date.parse(state.nextCheck) <= now.getTime()) {
+  const backoff = acme?.ariBackoff?.serial === leaf.serialHex ? Date.parse(acme.ariBackoff.until) : NaN;
+  const backedOff = backoff > now.getTime();
+  if (!state && backedOff) return undefined;
+  if (!backedOff && (!state || !state.nextCheck || Date.parse(state.nextCheck) <= now.getTime())) {
     try {
       // renewalInfo is unauthenticated: the server's account-less client (no key, no JWS) serves it.
       const info = await fetchRenewalInfo(acmeServerFor(spec, services.servers, services.serverExtras()), ariCertId(leaf), now);
@@ -45,9 +48,13 @@ export async function ariRenewalWindow(
     } catch (err) {
       if (req.signal?.aborted) throw err;
       req.event('ARI', `renewal information unavailable (${(err as Error).message}); using the certificate's lifetime`, 'warning');
+      // Not again before the CA's Retry-After (else 6 h): a failing ARI must not cost a request per certificate and run.
+      const until = new Date((err instanceof AriError && err.retryAfter ? err.retryAfter.getTime() : 0) || now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
+      await slot.update((s) => ({ ...s, acme: { ...s?.acme, ariBackoff: { serial: leaf.serialHex, until } } }));
       if (!state) return undefined;
     }
   }
+  if (!state) return undefined;
   const window = { start: new Date(state.windowStart), end: new Date(state.windowEnd) };
   const d = ariDecision({
     window,

@@ -13,6 +13,8 @@ import type { Http01Options } from './http01/http01-options.js';
 import type { Http01Resources } from './http01/http01-resources.js';
 import type { AcmeServerExtras } from './server-session.js';
 import type { AcmeServerClient } from './transport/server-client.js';
+import type { NewOrderEntry } from '../../stores/records.js';
+import { RateBudget, type AcmeBudgetSettings } from './rate-budget.js';
 
 export interface AcmeRunOptions {
   dns01: Dns01Options;
@@ -26,6 +28,10 @@ export interface AcmeRunOptions {
   debug: (message: string) => void;
   /** `certctl/<version>`, sent with every ACME request. */
   userAgent?: string;
+  /** The CA rate-limit budgets of this run (none: nothing is held back). */
+  budgets?: AcmeBudgetSettings;
+  /** The new orders this run's Certificates recorded in earlier runs (read at the first new order). */
+  orderHistory?: () => Promise<NewOrderEntry[]>;
 }
 
 export class AcmeRunServices {
@@ -40,8 +46,12 @@ export class AcmeRunServices {
   resolver?: Resolver;
   /** HTTP-01 servers and webroots, created by the first order (the HTTP-01 code loads only then). */
   http01?: Http01Resources;
+  /** New orders left in the CA's rate limits, shared by every ACME issuer of the run. */
+  readonly budget: RateBudget;
 
-  constructor(readonly options: AcmeRunOptions) {}
+  constructor(readonly options: AcmeRunOptions) {
+    this.budget = new RateBudget(options.budgets ?? {}, options.orderHistory ?? (async () => []));
+  }
 
   /** What every ACME server client of the run gets: the User-Agent, and the `-v` trace of each request. */
   serverExtras(): AcmeServerExtras {

@@ -10,7 +10,9 @@ import { ariCertId } from '../../renewal/ari.js';
 import { memo } from '../../shared/memo.js';
 import type { DnsProvider, ProviderContext } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
-import type { JournaledChallenge, JournaledFile, PendingOrder } from '../../stores/records.js';
+import type { JournaledChallenge, JournaledFile, NewOrderEntry, PendingOrder } from '../../stores/records.js';
+import { accountId } from './acme-issuer.js';
+import { isRenewal, registeredDomains } from './rate-budget.js';
 import type { IssuerEvent, IssuerStateSlot, SignRequest, SignedBundle } from '../issuer.js';
 import { subjectFromSpec } from '../template.js';
 import { openAccount } from './account.js';
@@ -165,7 +167,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   const afterWrite = (): Promise<void> =>
     req.state.update((s) => {
       // A new certificate: the order is done and the old certificate's ARI window is history.
-      const { pendingOrder: _o, ari: _a, ...acme } = s?.acme ?? {};
+      const { pendingOrder: _o, ari: _a, ariBackoff: _b, ...acme } = s?.acme ?? {};
       return { ...s, acme };
     });
   if (pending && pending.server === spec.server && pending.identifiers.join(',') === idKeys.join(',')) {
@@ -174,6 +176,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
     if (chainPem) return { chainPem, privateKey: key, afterWrite };
   }
   if (pending) await setPendingOrder(req.state, undefined);
+  await recordNewOrder(req, spec, deps, identifiers.map((i) => i.value), identifiers.filter((i) => i.type === 'dns').map((i) => i.value));
   try {
     // The server is bound (or the webroot opened) before the CA is asked for anything: a port in
     // use fails here, before the order creates authorizations.
@@ -218,6 +221,20 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
     const problems = (await Promise.all([challenges.cleanupAll(), web.cleanupAll()])).flat();
     for (const p of problems) req.event('CleanupFailed', p, 'warning');
   }
+}
+
+/** Kept in each certificate's ACME state for the rate budgets: the longest Let's Encrypt window. */
+const NEW_ORDER_HISTORY_MS = 7 * 86_400_000;
+
+/**
+ * Notes a new order (not a renewal of the same names) in the certificate's ACME state before it is
+ * placed, so later runs count it against the budgets even if this run dies mid-order.
+ */
+async function recordNewOrder(req: SignRequest, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, ids: string[], dnsNames: string[]): Promise<void> {
+  if (isRenewal(ids, req.replacing)) return;
+  const entry: NewOrderEntry = { at: req.now.toISOString(), account: accountId(spec, deps), domains: await registeredDomains(dnsNames) };
+  const since = req.now.getTime() - NEW_ORDER_HISTORY_MS;
+  await req.state.update((s) => ({ ...s, acme: { ...s?.acme, newOrders: [...(s?.acme?.newOrders ?? []).filter((e) => Date.parse(e.at) > since), entry] } }));
 }
 
 /**

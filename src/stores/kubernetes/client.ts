@@ -14,6 +14,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthProvider } from './auth.js';
 import { apiError, connectionError, KubeConnectionError } from './errors.js';
+import { DEFAULT_BURST, DEFAULT_QPS } from './client-defaults.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /** Where the API server is and how to authenticate to it. */
 export interface ClusterEndpoint {
@@ -40,18 +42,40 @@ export interface KubeRequest {
   body?: unknown;
   /** HTTP statuses handed back instead of thrown (typically 404, 409). */
   accept?: number[];
+  /** Extra request headers (e.g. an `Accept` asking for metadata-only lists). */
+  headers?: Record<string, string>;
 }
 
 /** Options of {@link KubeClient}. */
 export interface KubeClientOptions {
   /** Deadline of one request attempt (default 20 s). */
   timeoutMs?: number;
-  /** Attempts for GETs that fail transiently (connection reset, 429, 5xx); default 3. */
+  /** Attempts for GETs that fail transiently (connection reset, 5xx); default 3. */
   getAttempts?: number;
+  /**
+   * Client-side limit, requests per second (default {@link DEFAULT_QPS}); 0 turns it off. The burst
+   * (default {@link DEFAULT_BURST}) is how many may go at once after a quiet spell.
+   */
+  qps?: number;
+  burst?: number;
+  /**
+   * Attempts of a request the server rejected with 429 (API Priority and Fairness, max-in-flight):
+   * it was not processed, so any verb may be sent again, after the server's Retry-After. Default 10,
+   * as client-go.
+   */
+  throttledAttempts?: number;
+  /** Told about waits the server asked for (429, Retry-After), for `-v`. */
+  onThrottle?: (message: string) => void;
+  /** [0, 1) for the spread added to a Retry-After wait (default Math.random). */
+  random?: () => number;
 }
 
+export { DEFAULT_BURST, DEFAULT_QPS } from './client-defaults.js';
+/** The longest Retry-After certctl waits for in one go; a longer one is cut to this. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
 const MAX_BODY = 16 * 1024 * 1024;
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 /** A Kubernetes API client for one endpoint. Call `close()` to drop kept-alive connections. */
 export class KubeClient {
@@ -60,6 +84,15 @@ export class KubeClient {
   private readonly agent: HttpAgent;
   private readonly timeoutMs: number;
   private readonly getAttempts: number;
+  private readonly throttledAttempts: number;
+  private readonly onThrottle?: (message: string) => void;
+  private readonly random: () => number;
+  /** The client-side rate limit, shared by every request of this client. */
+  readonly limiter: RateLimiter;
+  /** Requests sent (each attempt counts), for `-v` and the benchmarks. */
+  requests = 0;
+  /** Requests the server turned away with 429. */
+  throttled = 0;
 
   constructor(
     readonly endpoint: ClusterEndpoint,
@@ -74,11 +107,16 @@ export class KubeClient {
     this.agent = this.base.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.timeoutMs = opts.timeoutMs ?? 20_000;
     this.getAttempts = opts.getAttempts ?? 3;
+    this.throttledAttempts = opts.throttledAttempts ?? 10;
+    this.onThrottle = opts.onThrottle;
+    this.random = opts.random ?? Math.random;
+    this.limiter = new RateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST });
   }
 
   /** Sends `req`; resolves the status and parsed JSON body, throws StoreErrors otherwise. */
   async request<T>(req: KubeRequest): Promise<{ status: number; body: T }> {
     let reauthenticated = false;
+    let throttledTries = 0;
     for (let attempt = 1; ; attempt++) {
       let res: { status: number; text: string; retryAfter?: string };
       try {
@@ -94,9 +132,21 @@ export class KubeClient {
         reauthenticated = true;
         continue;
       }
-      // 429 means the request was not processed, so even writes may be retried.
-      const retryable = res.status === 429 || (req.method === 'GET' && RETRYABLE_STATUS.has(res.status));
-      if (retryable && attempt < this.getAttempts) {
+      if (res.status === 429) {
+        // Not processed (APF or max-in-flight rejected it), so even writes may go again; every
+        // request of this client waits, not just this one.
+        this.throttled++;
+        throttledTries++;
+        if (throttledTries < this.throttledAttempts) {
+          const wait = retryAfterMs(res.retryAfter) ?? backoffMs(throttledTries);
+          this.limiter.pause(wait);
+          this.onThrottle?.(`the Kubernetes API server is throttling (429 to ${req.method} ${req.path}); waiting ${(wait / 1000).toFixed(1)} s as it asked`);
+          // Spread over up to a second more: requests turned away together must not all come back
+          // at the same instant and be turned away together again.
+          await sleep(wait + this.random() * Math.min(1000, Math.max(100, wait / 2)));
+          continue;
+        }
+      } else if (req.method === 'GET' && RETRYABLE_STATUS.has(res.status) && attempt < this.getAttempts) {
         await sleep(retryAfterMs(res.retryAfter) ?? backoffMs(attempt));
         continue;
       }
@@ -119,11 +169,13 @@ export class KubeClient {
   }
 
   private async once(req: KubeRequest): Promise<{ status: number; text: string; retryAfter?: string }> {
+    await this.limiter.take();
+    this.requests++;
     const creds = await this.endpoint.auth.get();
     const url = new URL(this.base.pathname.replace(/\/+$/, '') + req.path, this.base);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'certctl' };
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'certctl', ...req.headers };
     if (body) {
       headers['Content-Type'] = req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
       headers['Content-Length'] = String(body.length);
@@ -180,9 +232,11 @@ function backoffMs(attempt: number): number {
   return Math.min(200 * 2 ** (attempt - 1), 2000);
 }
 
+/** Retry-After in delta-seconds (what the API server sends), capped. */
 function retryAfterMs(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
   const s = Number(header);
-  return Number.isFinite(s) && s >= 0 ? Math.min(s, 5) * 1000 : undefined;
+  return Number.isFinite(s) && s >= 0 ? Math.min(s * 1000, MAX_RETRY_AFTER_MS) : undefined;
 }
 
 function parseJson<T>(text: string): T {

@@ -97,6 +97,11 @@ export function apiError(status: number, body: string, method: string, path: str
     case 422:
       message = `the API server rejected ${target} as invalid${said}`;
       break;
+    case 429:
+      message =
+        `the Kubernetes API server at ${server} kept refusing to ${a.verb} ${target} as too many requests (429, API Priority and Fairness or ` +
+        `max-in-flight)${said}; certctl waited as it asked each time. Lower --kube-api-qps, run fewer shards at once, or give certctl's FlowSchema more share`;
+      break;
     default:
       message = `the Kubernetes API server at ${server} answered ${status} to ${a.verb} ${target}${said}`;
   }

@@ -37,13 +37,18 @@ export interface CreateKubernetesStoreOptions {
   timeoutMs?: number;
   /** Lease name (default `certctl-renew`) and duration (default 60 s). */
   lease?: { name?: string; durationSeconds?: number };
+  /** Client-side rate limit of the API client (see KubeClientOptions). */
+  qps?: number;
+  burst?: number;
+  /** `-v` progress: bulk reads, throttling by the API server. Never secret. */
+  debug?: (message: string) => void;
 }
 
 /** What {@link createKubernetesStore} returns. */
 export interface KubernetesStoreHandle {
   store: KubernetesStore;
-  /** The Lease guarding `renew` in `namespace`; pass its namespace/name to `store.preflight` as `lease`. */
-  lock(namespace: string, opts?: { onLost?: (message: string) => void }): KubernetesLease;
+  /** The Lease guarding `renew` in `namespace` (named `name`, default {@link leaseName}); pass its namespace/name to `store.preflight` as `lease`. */
+  lock(namespace: string, opts?: { name?: string; onLost?: (message: string) => void }): KubernetesLease;
   /** The kubeconfig context's namespace or the pod's; undefined when neither says. */
   defaultNamespace?: string;
   /** Where the connection came from (`in-cluster service account`, `kubeconfig …, context "x"`), for messages. */
@@ -71,12 +76,12 @@ export async function resolveEndpoint(opts: CreateKubernetesStoreOptions): Promi
 /** Connects (reads configuration; no request is sent yet) and builds the store and its lock. */
 export async function createKubernetesStore(opts: CreateKubernetesStoreOptions): Promise<KubernetesStoreHandle> {
   const endpoint = await resolveEndpoint(opts);
-  const client = new KubeClient(endpoint, { timeoutMs: opts.timeoutMs });
+  const client = new KubeClient(endpoint, { timeoutMs: opts.timeoutMs, qps: opts.qps, burst: opts.burst, onThrottle: opts.debug });
   const leaseName = opts.lease?.name ?? DEFAULT_LEASE_NAME;
   return {
-    store: new KubernetesStore({ client, adopt: opts.adopt }),
+    store: new KubernetesStore({ client, adopt: opts.adopt, debug: opts.debug }),
     lock: (namespace, lockOpts) =>
-      new KubernetesLease({ client, namespace, name: leaseName, leaseDurationSeconds: opts.lease?.durationSeconds, now: opts.now, onLost: lockOpts?.onLost }),
+      new KubernetesLease({ client, namespace, name: lockOpts?.name ?? leaseName, leaseDurationSeconds: opts.lease?.durationSeconds, now: opts.now, onLost: lockOpts?.onLost }),
     defaultNamespace: endpoint.namespace,
     source: endpoint.source,
     leaseName,

@@ -88,14 +88,15 @@ export class KubernetesLease implements StoreLock {
     if (!current) {
       const body: Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: this.namespace }, spec: { ...spec, leaseTransitions: 0 } };
       const res = await this.client.request<Lease>({ method: 'POST', path: this.path.replace(/\/[^/]+$/, ''), body, accept: [409] });
-      return res.status === 409 ? 'conflict' : new HeldLease(this, res.body, holder);
+      return res.status === 409 ? 'conflict' : new HeldLease(this, res.body, holder, undefined);
     }
     const h = current.spec.holderIdentity;
     if (h && expiryOf(current, this.duration).getTime() > now.getTime()) return 'busy';
     const transitions = (current.spec.leaseTransitions ?? 0) + (h && h !== holder ? 1 : 0);
     const body: Lease = { ...current, spec: { ...current.spec, ...spec, leaseTransitions: transitions } };
     const res = await this.client.request<Lease>({ method: 'PUT', path: this.path, body, accept: [404, 409] });
-    return res.status === 200 ? new HeldLease(this, res.body, holder) : 'conflict';
+    const last = Date.parse(current.spec.renewTime ?? current.spec.acquireTime ?? '');
+    return res.status === 200 ? new HeldLease(this, res.body, holder, Number.isNaN(last) ? undefined : new Date(last)) : 'conflict';
   }
 
   /** @internal Used by HeldLease. */
@@ -135,6 +136,8 @@ class HeldLease implements HeldLock {
     private readonly owner: KubernetesLease,
     private lease: Lease,
     private readonly holder: string,
+    /** The previous holder's last renewal or release, from the Lease as found. */
+    readonly previousHolderActiveAt: Date | undefined,
   ) {
     // unref: a forgotten release must not keep the CLI alive; the Lease then simply expires.
     this.timer = setInterval(() => {

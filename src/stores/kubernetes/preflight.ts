@@ -16,44 +16,65 @@ import type { ResourceAttributes } from './types.js';
 export interface PreflightOptions {
   /** The Lease `renew` will take (see KubernetesLease). */
   lease?: { namespace: string; name: string };
+  /** Namespaces known to exist (the run already read a Secret there): no dry-run create needed. */
+  existingNamespaces?: ReadonlySet<string>;
 }
 
 interface Review {
   status?: { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
 }
 
-/** The verbs certctl uses, per resource; `create` cannot be limited by name in RBAC. */
-function checksFor(targets: SecretTarget[], opts: PreflightOptions): ResourceAttributes[] {
+const SECRET_VERBS = ['get', 'update', 'create'];
+
+/**
+ * The checks that are still open after the wide ones: a verb allowed on every Secret of the
+ * cluster, or of a namespace, needs no check per Secret name. So a fleet with a ClusterRole costs a
+ * handful of reviews, one with a Role per namespace three per namespace, and only Roles limited
+ * to resourceNames are checked name by name. `create` cannot be limited by name in RBAC.
+ */
+async function checksFor(client: KubeClient, targets: SecretTarget[], opts: PreflightOptions, reviews: Map<ResourceAttributes, Review>): Promise<ResourceAttributes[]> {
+  const review = async (list: ResourceAttributes[]): Promise<void> => inBatches(list, 8, async (a) => void reviews.set(a, await selfReview(client, a)));
+  const allowed = (a: ResourceAttributes): boolean => Boolean(reviews.get(a)?.status?.allowed);
   const out = new Map<string, ResourceAttributes>();
   const add = (a: ResourceAttributes): void => {
     out.set(JSON.stringify([a.namespace, a.group, a.resource, a.verb, a.name ?? '']), a);
   };
-  for (const t of targets) {
-    add({ namespace: t.namespace, verb: 'get', group: '', resource: 'secrets', name: t.secretName });
-    add({ namespace: t.namespace, verb: 'update', group: '', resource: 'secrets', name: t.secretName });
-    add({ namespace: t.namespace, verb: 'create', group: '', resource: 'secrets' });
-  }
   if (opts.lease) {
     const { namespace, name } = opts.lease;
     add({ namespace, verb: 'get', group: 'coordination.k8s.io', resource: 'leases', name });
     add({ namespace, verb: 'update', group: 'coordination.k8s.io', resource: 'leases', name });
     add({ namespace, verb: 'create', group: 'coordination.k8s.io', resource: 'leases' });
   }
+  if (targets.length === 0) return [...out.values()];
+  const cluster = SECRET_VERBS.map((verb) => ({ namespace: '', verb, group: '', resource: 'secrets' }));
+  await review(cluster);
+  const namespaces = [...new Set(targets.map((t) => t.namespace))];
+  const wide = new Map(namespaces.map((ns) => [ns, SECRET_VERBS.map((verb) => ({ namespace: ns, verb, group: '', resource: 'secrets' }))]));
+  const openVerbs = SECRET_VERBS.filter((_, i) => !allowed(cluster[i]));
+  if (openVerbs.length === 0) return [...out.values()];
+  await review([...wide.values()].flat().filter((a) => openVerbs.includes(a.verb)));
+  for (const t of targets) {
+    const nsWide = wide.get(t.namespace)!;
+    for (const verb of openVerbs) {
+      if (allowed(nsWide[SECRET_VERBS.indexOf(verb)])) continue;
+      add(verb === 'create' ? { namespace: t.namespace, verb, group: '', resource: 'secrets' } : { namespace: t.namespace, verb, group: '', resource: 'secrets', name: t.secretName });
+    }
+  }
   return [...out.values()];
 }
 
 /** Runs the checks; throws one StoreError listing every missing permission and the rules to add. */
 export async function preflight(client: KubeClient, targets: SecretTarget[], opts: PreflightOptions): Promise<void> {
-  const checks = checksFor(targets, opts);
   const reviews = new Map<ResourceAttributes, Review>();
-  await inBatches(checks, 8, async (a) => void reviews.set(a, await selfReview(client, a)));
+  const checks = await checksFor(client, targets, opts, reviews);
+  await inBatches(checks.filter((a) => !reviews.has(a)), 8, async (a) => void reviews.set(a, await selfReview(client, a)));
   // In the order of the checks (targets as given), not of the answers.
   const denied = checks
     .filter((a) => !reviews.get(a)?.status?.allowed)
     .map((a) => ({ a, reason: reviews.get(a)?.status?.reason || reviews.get(a)?.status?.evaluationError }));
   if (denied.length > 0) throw new StoreError(await deniedMessage(client, denied));
   const namespaces = new Set([...targets.map((t) => t.namespace), ...(opts.lease ? [opts.lease.namespace] : [])]);
-  await inBatches([...namespaces], 8, (ns) => checkNamespace(client, ns));
+  await inBatches([...namespaces].filter((ns) => !opts.existingNamespaces?.has(ns)), 8, (ns) => checkNamespace(client, ns));
 }
 
 async function selfReview(client: KubeClient, a: ResourceAttributes): Promise<Review> {
