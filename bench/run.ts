@@ -3,12 +3,14 @@
 // BENCH_ONLY=fleet.
 import { benchAcme } from './acme.js';
 import { benchFleet } from './fleet.js';
+import { benchKeystores } from './keystores.js';
 import { benchRenew } from './renew.js';
 
 const only = process.env.BENCH_ONLY;
 const benches: [string, () => Promise<void>][] = [
   ['acme', benchAcme],
   ['renew', benchRenew],
+  ['keystores', benchKeystores],
 ];
 if (only === 'fleet') benches.push(['fleet', benchFleet]);
 for (const [name, run] of benches) {
