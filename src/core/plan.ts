@@ -55,14 +55,30 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
   }
 
   const planned = new Map<CertificateResource, PlannedCertificate>();
+  const chosenSet = new Set(selected);
+  // A Secret missing for many Certificates (one CA Secret for a whole fleet) is one error, not one per Certificate.
+  const missing = new Map<string, { issue: SpecIssue; users: CertificateResource[] }>();
+  const reportMissing = (key: string, cert: CertificateResource, issue: () => SpecIssue): void => {
+    const seen = missing.get(key);
+    if (seen) seen.users.push(cert);
+    else missing.set(key, { issue: issue(), users: [cert] });
+  };
+  // A fleet's Certificates share a few issuer Secrets: each is looked up in the store once.
+  const found = new Map<string, Promise<boolean>>();
+  const inStore = (namespace: string, secretName: string): Promise<boolean> => {
+    const id = `${namespace}/${secretName}`;
+    let known = found.get(id);
+    if (!known) found.set(id, (known = store.readSecretData({ namespace, secretName }).then(Boolean)));
+    return known;
+  };
   const queue = [...selected];
-  while (queue.length > 0) {
-    const cert = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const cert = queue[next]!;
     if (planned.has(cert)) continue;
     const ref = cert.spec.issuerRef;
     const issuer = manifests.issuers.get(issuerKey(ref.kind, cert.metadata.namespace, ref.name));
     if (!issuer) continue; // spec/ already reported unknown issuers
-    const chosen = selected.includes(cert);
+    const chosen = chosenSet.has(cert);
     const entry: PlannedCertificate = { certificate: cert, issuer, dependsOn: [], forced: Boolean(opts.force) && chosen };
     planned.set(cert, entry);
     const where = { pos: cert.refs.issuerRef.pos, path: cert.refs.issuerRef.path };
@@ -72,7 +88,7 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
     } else if (spec.type === 'acme') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
       const exists = async (namespace: string, name: string): Promise<boolean> =>
-        manifests.secrets.has(`${namespace}/${name}`) || producers.has(`${namespace}/${name}`) || Boolean(await store.readSecretData({ namespace, secretName: name }));
+        manifests.secrets.has(`${namespace}/${name}`) || producers.has(`${namespace}/${name}`) || (await inStore(namespace, name));
       const checked = await checkAcmeCertificate(cert, issuer, ns, exists, (name, expected) => wrongNamespaceHint(manifests, name, expected), opts.http01);
       issues.push(...checked.issues);
       entry.challenges = checked.challenges;
@@ -94,13 +110,13 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
           queue.push(producer);
           continue;
         }
-        if (manifests.secrets.has(id) || (await store.readSecretData({ namespace: ns, secretName: ref.name }))) continue;
-        issues.push({
+        if (manifests.secrets.has(id) || (await inStore(ns, ref.name))) continue;
+        reportMissing(`${issuer.kind}/${issuer.metadata.namespace}/${issuer.metadata.name}|${ref.path}|${id}`, cert, () => ({
           pos: ref.pos,
           path: ref.path,
-          message: `Secret ${id} not found in the inputs or the store (referenced by ${issuer.kind} ${issuer.metadata.name}, needed by Certificate ${cert.metadata.namespace}/${cert.metadata.name})`,
+          message: `Secret ${id} not found in the inputs or the store (referenced by ${issuer.kind} ${issuer.metadata.name}, needed by`,
           ...wrongNamespaceHint(manifests, ref.name, ns),
-        });
+        }));
       }
     } else if (spec.type === 'ca') {
       const ns = secretNamespaceOf(issuer, opts.clusterResourceNamespace);
@@ -120,16 +136,17 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
           entry.dependsOn.push(producer);
           queue.push(producer);
         }
-      } else if (!(await store.readSecretData({ namespace: ns, secretName: spec.ca.secretName }))) {
-        issues.push({
+      } else if (!(await inStore(ns, spec.ca.secretName))) {
+        reportMissing(`${issuer.kind}/${issuer.metadata.namespace}/${issuer.metadata.name}|${spec.ca.path}|${ns}/${spec.ca.secretName}`, cert, () => ({
           pos: spec.ca.pos,
           path: spec.ca.path,
-          message: `Secret ${ns}/${spec.ca.secretName} not found: not in the inputs, not produced by any Certificate in them, and not in ${store.description} (referenced by ${issuer.kind} ${issuer.metadata.name}, used by Certificate ${cert.metadata.namespace}/${cert.metadata.name})`,
+          message: `Secret ${ns}/${spec.ca.secretName} not found: not in the inputs, not produced by any Certificate in them, and not in ${store.description} (referenced by ${issuer.kind} ${issuer.metadata.name}, used by`,
           ...wrongNamespaceHint(manifests, spec.ca.secretName, ns),
-        });
+        }));
       }
     }
   }
+  for (const { issue, users } of missing.values()) issues.push({ ...issue, message: `${issue.message} ${certificateList(users)})` });
   // One problem of an issuer shared by many Certificates (an http01 solver with no method) is said once.
   if (issues.length > 0) throw new SpecError([...new Map(issues.map((i) => [JSON.stringify([i.pos, i.path, i.message]), i])).values()]);
   // A CA chosen by name brings the leaves it signs: if it is re-issued, they no longer verify
@@ -152,6 +169,13 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
     }
   }
   return orderByDependencies([...planned.values()]);
+}
+
+/** `Certificate ns/a`, or `Certificates ns/a, ns/b, ns/c and 9,997 more`: an error stays one line for a fleet. */
+function certificateList(certs: CertificateResource[]): string {
+  const shown = certs.slice(0, 3).map((c) => `${c.metadata.namespace}/${c.metadata.name}`).join(', ');
+  if (certs.length === 1) return `Certificate ${shown}`;
+  return certs.length <= 3 ? `Certificates ${shown}` : `Certificates ${shown} and ${(certs.length - 3).toLocaleString('en-US')} more`;
 }
 
 /** The Certificate of the inputs that writes each Secret (`namespace/name`). */

@@ -187,13 +187,16 @@ export class FileStore implements CertificateStore {
     const dir = this.dirFor(target);
     const st = lstatSync(dir, { throwIfNoEntry: false });
     if (!st?.isDirectory()) return [];
+    // Runs for every Secret of every run, and almost always finds nothing to do: the checks are
+    // synchronous (a few cheap syscalls each), and only a repair goes through the async paths.
     const done: string[] = [];
-    for (const entry of await readdir(dir)) {
+    let entries = readdirSync(dir);
+    for (const entry of entries) {
       if (!TEMP_FILE.test(entry)) continue;
       await rm(join(dir, entry), { force: true, recursive: true });
       done.push(`removed the temporary file ${entry} a killed run left`);
     }
-    const current = await this.currentVersion(dir);
+    const current = readlinkOrUndefined(join(dir, DATA_LINK));
     if (current !== undefined && (!isVersionDir(current) || !(await this.isComplete(join(dir, current))))) {
       const restored = await this.restoreNewest(dir, current);
       done.push(
@@ -202,19 +205,19 @@ export class FileStore implements CertificateStore {
           : `${DATA_LINK} pointed to a missing version (${current}) and no complete version is left; the certificate will be issued again`,
       );
     }
-    const version = await this.currentVersion(dir);
+    if (done.length > 0) entries = readdirSync(dir);
+    const version = readlinkOrUndefined(join(dir, DATA_LINK));
     const keys = version ? readdirSync(join(dir, version)).filter((k) => k !== RECORD_FILE) : [];
-    const links: string[] = [];
-    for (const e of await readdir(dir)) {
-      if (!e.startsWith('.') && (await readlink(join(dir, e)).catch(() => undefined)) === `${DATA_LINK}/${e}`) links.push(e);
-    }
+    const links = entries.filter((e) => !e.startsWith('.') && readlinkOrUndefined(join(dir, e)) === `${DATA_LINK}/${e}`);
     const wrong = [...keys.filter((k) => !links.includes(k)), ...links.filter((l) => !keys.includes(l))];
     if (wrong.length > 0) {
       await this.linkKeys(dir, keys);
       done.push(`relinked ${wrong.join(', ')} to ${DATA_LINK}`);
     }
-    const pruned = await this.pruneVersions(dir);
-    if (pruned.length > 0) done.push(`removed ${pruned.length} old or partial version director${pruned.length === 1 ? 'y' : 'ies'} (${pruned.join(', ')})`);
+    if (entries.some((e) => isVersionDir(e) && e !== version)) {
+      const pruned = await this.pruneVersions(dir);
+      if (pruned.length > 0) done.push(`removed ${pruned.length} old or partial version director${pruned.length === 1 ? 'y' : 'ies'} (${pruned.join(', ')})`);
+    }
     return done;
   }
 

@@ -25,7 +25,7 @@ export async function validateCommand(ctx: CliContext, names: string[], flags: C
     const { plan } = await prepareRun(manifests, coreDepsForReading(ctx, opened.store, clusterResourceNamespace, http01), { names, selector, force: false });
     const order = plan.map((p) => `${p.certificate.metadata.namespace}/${p.certificate.metadata.name}`);
     if (flags.output === 'text') {
-      ctx.out(`valid: ${manifests.certificates.length} Certificate(s), ${manifests.issuers.size} issuer(s), ${manifests.secrets.size} Secret(s); issue order: ${order.join(', ') || 'none'}\n`);
+      ctx.out(`valid: ${manifests.certificates.length} Certificate(s), ${manifests.issuers.size} issuer(s), ${manifests.secrets.size} Secret(s); issue order: ${shortList(order)}\n`);
       for (const p of plan) if (p.challenges?.length) ctx.out(`  ${p.certificate.metadata.namespace}/${p.certificate.metadata.name}: ${describeChallenges(p.challenges)}\n`);
     } else {
       await print(ctx, flags, {
@@ -44,3 +44,11 @@ export async function validateCommand(ctx: CliContext, names: string[], flags: C
     opened.close();
   }
 }
+
+/** A fleet's issue order would be one 200 KB line: the text names the first few, `-o json` lists all. */
+function shortList(names: string[], shown = 20): string {
+  if (names.length === 0) return 'none';
+  if (names.length <= shown) return names.join(', ');
+  return `${names.slice(0, shown).join(', ')} and ${(names.length - shown).toLocaleString('en-US')} more (-o json lists all)`;
+}
+
