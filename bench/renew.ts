@@ -51,8 +51,8 @@ export async function benchRenew(): Promise<void> {
 
     const env = await startAcmeEnv({ env: { PEBBLE_AUTHZREUSE: '0' } });
     try {
-      // Nothing due with ACME certificates: the first run after issuance asks ARI once per
-      // certificate; later runs within the CA's Retry-After ask nothing.
+      // Nothing due with ACME certificates: the first run after issuance reads the directory for
+      // ARI (Debian's Pebble has none); later runs, within the 6 h that answer is kept, ask nothing.
       for (const count of [1, 20]) {
         const idleOut = join(dir, `idle-${count}`);
         let bundle = env.issuerYaml();
@@ -67,9 +67,9 @@ export async function benchRenew(): Promise<void> {
         }
         const [first, ...rest] = runs;
         const target = count === 1 ? '0.15' : '0.25';
-        rows.push([`${count} ACME certificate${count === 1 ? '' : 's'}, none due, first run (asks ARI) (target <= ${target} s)`, count, `${(first!.wallMs / 1000).toFixed(2)} s`, `${(first!.cpuMs / 1000).toFixed(2)} s`, `${first!.maxRssMb.toFixed(0)} MB`, `${(first!.wallMs / count).toFixed(0)} ms`]);
+        rows.push([`${count} ACME certificate${count === 1 ? '' : 's'}, none due, first run (reads the directory for ARI) (target <= ${target} s)`, count, `${(first!.wallMs / 1000).toFixed(2)} s`, `${(first!.cpuMs / 1000).toFixed(2)} s`, `${first!.maxRssMb.toFixed(0)} MB`, `${(first!.wallMs / count).toFixed(0)} ms`]);
         const rw = median(rest.map((m) => m.wallMs));
-        rows.push([`${count} ACME certificate${count === 1 ? '' : 's'}, none due, later runs (ARI cached) (target <= ${target} s)`, count, `${(rw / 1000).toFixed(2)} s`, `${(median(rest.map((m) => m.cpuMs)) / 1000).toFixed(2)} s`, `${Math.max(...rest.map((m) => m.maxRssMb)).toFixed(0)} MB`, `${(rw / count).toFixed(0)} ms`]);
+        rows.push([`${count} ACME certificate${count === 1 ? '' : 's'}, none due, later runs (no request) (target <= ${target} s)`, count, `${(rw / 1000).toFixed(2)} s`, `${(median(rest.map((m) => m.cpuMs)) / 1000).toFixed(2)} s`, `${Math.max(...rest.map((m) => m.maxRssMb)).toFixed(0)} MB`, `${(rw / count).toFixed(0)} ms`]);
       }
       for (const concurrency of [1, 4, 8]) {
         const acmeOut = join(dir, `acme-${concurrency}`);

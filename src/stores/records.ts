@@ -82,8 +82,9 @@ export interface AcmeState {
   /** ACME Renewal Information last fetched for the current certificate (RFC 9773). */
   ari?: AriState;
   /**
-   * The last renewalInfo request for this certificate failed (404, 5xx, timeout): do not ask again
-   * before `until` (its Retry-After, else 6 h), so a CA whose ARI fails costs no request per run.
+   * The last renewalInfo request for this certificate failed (404, 5xx, timeout), or the CA's
+   * directory has no renewalInfo: do not ask again before `until` (its Retry-After, else 6 h), so
+   * a CA whose ARI fails or is missing costs no request per run.
    */
   ariBackoff?: { serial: string; until: string };
   /**

@@ -148,6 +148,23 @@ describe('a no-op renew sends nothing to the CA', { skip }, () => {
     assert.equal(ari.requests.filter((r) => r.path.startsWith('/renewal-info/')).length, before + 1, 'one request, then the 6 h back-off');
   });
 
+  test('a CA without ARI (Pebble: no renewalInfo in its directory): the directory is read once, later no-op runs send nothing', async () => {
+    const out = await tempOut();
+    const yaml = env.issuerYaml() + certificateYaml('noari', ['noari.example.test']);
+    const renew = () => runCli(['renew', '-f', '-', '--out-dir', out, '--no-jitter', ...env.dnsFlags, '-o', 'json', '-v'], { input: yaml });
+    assert.equal(JSON.parse((await renew()).stdout).summary.renewed, 1);
+    const requests = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => /debug: .*acme: (GET|POST|HEAD) /.test(l));
+    const first = await renew();
+    assert.equal(JSON.parse(first.stdout).summary.upToDate, 1);
+    assert.equal(requests(first).length, 1, first.stderr);
+    assert.match(requests(first)[0]!, /GET \S+\/dir -> HTTP 200/);
+    for (let i = 0; i < 2; i++) {
+      const later = await renew();
+      assert.equal(JSON.parse(later.stdout).summary.upToDate, 1);
+      assert.deepEqual(requests(later), [], later.stderr);
+    }
+  });
+
   test('after the renewal windows are known (ARI, Retry-After 6 h), renew with Pebble and the ARI server stopped: exit 0, no request, no warning', async () => {
     const out = await tempOut();
     const caBundle = Buffer.from(env.pebble.caCertPem + ari.caPem).toString('base64');

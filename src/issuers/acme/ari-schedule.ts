@@ -33,7 +33,13 @@ export async function ariRenewalWindow(
     try {
       // renewalInfo is unauthenticated: the server's account-less client (no key, no JWS) serves it.
       const info = await fetchRenewalInfo(acmeServerFor(spec, services.servers, services.serverExtras()), ariCertId(leaf), now);
-      if (!info) return undefined;
+      if (!info) {
+        // The CA has no ARI: its directory is asked again after the usual interval, not on every
+        // run (a no-op run over many certificates then sends nothing to the CA).
+        const until = new Date(now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
+        await slot.update((s) => ({ ...s, acme: { ...s?.acme, ariBackoff: { serial: leaf.serialHex, until } } }));
+        return undefined;
+      }
       const nextCheck = new Date(info.retryAfter?.getTime() ?? now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
       const changed = !state || state.windowStart !== info.window.start.toISOString() || state.windowEnd !== info.window.end.toISOString();
       state = {
