@@ -9,7 +9,7 @@ import { DEFAULT_DNS01_OPTIONS, type Dns01Options } from '../dns/dns01-options.j
 import { DEFAULT_HTTP01_OPTIONS, type Http01Options } from '../issuers/acme/http01/http01-options.js';
 import { parseListenAddress } from '../shared/listen-address.js';
 import type { Http01Method } from '../spec/types.js';
-import { parseResolvConf } from '../dns/resolver.js';
+import { parseResolvConf } from '../dns/resolv-conf.js';
 import type { Endpoint } from '../dns/wire/transport.js';
 import { parseGoDuration } from '../spec/duration.js';
 import { parseLabelSelector, type LabelSelector } from '../spec/label-selector.js';

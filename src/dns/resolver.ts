@@ -3,7 +3,6 @@
  * sections, leaving interpretation (NXDOMAIN vs NODATA, CNAMEs, SOA placement) to the caller,
  * because zone detection and propagation checks need exactly those distinctions.
  */
-import { isIP } from 'node:net';
 import { RCODE } from './wire/constants.js';
 import type { RecordTypeName } from './wire/constants.js';
 import { DnsError } from './wire/errors.js';
@@ -96,20 +95,4 @@ export class Resolver {
   }
 }
 
-/**
- * Nameservers from resolv.conf text (`nameserver <ip>` lines, port 53), in file order. Invalid
- * entries are skipped; an empty result means the caller must fall back (cert-manager uses
- * 8.8.8.8 and 8.8.4.4).
- */
-export function parseResolvConf(text: string): Endpoint[] {
-  const out: Endpoint[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/[#;].*$/, '').trim();
-    const m = /^nameserver\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const host = m[1];
-    if (isIP(host.replace(/%.*$/, '')) === 0) continue;
-    out.push({ host, port: 53 });
-  }
-  return out;
-}
+export { parseResolvConf } from './resolv-conf.js';

@@ -63,6 +63,14 @@ describe('a renew with nothing due asks ARI without loading any signing code', {
     assert.deepEqual(ari.requests.slice(before).map((q) => `${q.method} ${q.path.replace(/^(\/renewal-info\/).+/, '$1…')}`), ['GET /dir', 'GET /renewal-info/…']);
     assert.ok(r.loaded.some((u) => u.endsWith('/issuers/acme/transport/server-client.js')), 'the tracer sees the ARI client');
     assert.deepEqual(r.loaded.filter((u) => SIGNING.test(u)), []);
+
+    // The window is known until its Retry-After: the next run asks nothing, and loads no HTTPS
+    // client, no DNS wire code and no sockets.
+    const later = await tracedRun(args, yaml);
+    assert.equal(later.code, 0, later.stderr);
+    assert.equal(JSON.parse(later.stdout).certificates[0].action, 'up-to-date');
+    assert.equal(ari.requests.length, before + 2);
+    assert.deepEqual(later.loaded.filter((u) => /\/issuers\/acme\/transport\/|\/dns\/(resolver|wire\/)|^node:(https|tls|dgram|dns)/.test(u)), []);
     await rm(out, { recursive: true });
   });
 });

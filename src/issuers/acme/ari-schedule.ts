@@ -9,7 +9,6 @@ import { ariCertId, ariDecision } from '../../renewal/ari.js';
 import type { AcmeIssuerSpec } from '../../spec/types.js';
 import type { AriState } from '../../stores/records.js';
 import type { IssuerStateSlot, RenewalWindow, RenewalWindowRequest } from '../issuer.js';
-import { acmeServerFor } from './server-session.js';
 import { AriError, DEFAULT_ARI_RETRY_MS, fetchRenewalInfo } from './ari-client.js';
 import type { AcmeRunServices } from './run-services.js';
 
@@ -31,7 +30,9 @@ export async function ariRenewalWindow(
   if (!state && backedOff) return undefined;
   if (!backedOff && (!state || !state.nextCheck || Date.parse(state.nextCheck) <= now.getTime())) {
     try {
-      // renewalInfo is unauthenticated: the server's account-less client (no key, no JWS) serves it.
+      // renewalInfo is unauthenticated: the server's account-less client (no key, no JWS) serves
+      // it. Loaded here, when a request is due, so that a run asking nothing loads no HTTPS client.
+      const { acmeServerFor } = await import('./server-session.js');
       const info = await fetchRenewalInfo(acmeServerFor(spec, services.servers, services.serverExtras()), ariCertId(leaf), now);
       if (!info) {
         // The CA has no ARI: its directory is asked again after the usual interval, not on every
