@@ -2,7 +2,7 @@
  * Endpoint URLs taken from the environment or a manifest (API base overrides, token endpoints,
  * metadata services): where credentials may be sent, and how paths join an API base.
  */
-import { isIP } from 'node:net';
+import { isIPv4 } from 'node:net';
 
 /**
  * Why `value` cannot be an endpoint credentials or tokens are sent to: it must be https, or plain
@@ -16,7 +16,7 @@ export function endpointProblem(value: string): string | undefined {
     return `${JSON.stringify(value)} is not a URL`;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+  const loopback = host === 'localhost' || (isIPv4(host) && host.startsWith('127.')) || host === '::1';
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return undefined;
   return `${JSON.stringify(value)} must be an https:// URL (http:// only for a loopback address)`;
 }

@@ -22,7 +22,9 @@ export function normalizeDnsName(raw: string): Checked {
   const bad = (why: string, hint?: string): Checked => ({ ok: false, message: `invalid DNS name ${shown(raw)}: ${why}`, hint });
   let name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
   if (name === '') return bad('must not be empty');
-  if (isIP(name) !== 0 || isIP(name.replace(/^\[(.*)\]$/, '$1')) !== 0) return bad('is an IP address', 'use spec.ipAddresses');
+  // Only what could be an IP literal goes to isIP: its first IPv6 check compiles a regex that
+  // costs ~11 ms, a noticeable part of a run that has nothing to do.
+  if (/^[\d.]+$|[:[]/.test(name) && (isIP(name) !== 0 || isIP(name.replace(/^\[(.*)\]$/, '$1')) !== 0)) return bad('is an IP address', 'use spec.ipAddresses');
   const wildcard = name.startsWith('*.');
   let rest = wildcard ? name.slice(2) : name;
   // Non-ASCII names are IDNs; certificates carry their A-label (punycode) form.

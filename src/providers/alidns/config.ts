@@ -11,7 +11,7 @@
  * Both also take certctl's `securityTokenSecretRef` (STS) and `endpoint`. With no reference at all,
  * credentials come from ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY / ALICLOUD_SECURITY_TOKEN.
  */
-import { isIP } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { fail, readMap, report } from '../../spec/cursor.js';
 import type { Cur, MapReader } from '../../spec/cursor.js';
 import { optSecretRef } from '../../spec/validate-meta.js';
@@ -53,7 +53,7 @@ export function endpointProblem(value: string): string | undefined {
     return `${JSON.stringify(value)} is not a URL (e.g. ${DEFAULT_ENDPOINT})`;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+  const loopback = host === 'localhost' || (isIPv4(host) && host.startsWith('127.')) || host === '::1';
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'must be an https:// URL (http:// only for a loopback address)';
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) return `must be just scheme://host[:port], got ${JSON.stringify(value)}`;
   return undefined;
