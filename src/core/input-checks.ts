@@ -201,7 +201,8 @@ function secretIssue(found: FoundSecret | undefined, dataKey: string | undefined
   if (found?.inline) {
     const s = found.inline;
     const named = message.startsWith('Secret ') ? message : `Secret ${s.metadata.namespace}/${s.metadata.name}: ${message}`;
-    return { pos: s.pos, path: dataKey ? `data[${JSON.stringify(dataKey)}]` : 'data', message: named };
+    const pos = (dataKey && s.keyPos[dataKey]) || s.pos;
+    return { pos, path: dataKey ? `data[${JSON.stringify(dataKey)}]` : 'data', message: named };
   }
   return { pos: fallback.pos, path: fallback.path, message: dataKey && found ? `${message} (key ${dataKey})` : message };
 }

@@ -292,6 +292,8 @@ export interface SecretResource {
   type: string;
   /** Decoded `data` merged with `stringData` (stringData wins, as in Kubernetes). Never log. */
   data: Record<string, Buffer>;
+  /** Where each data key is written in the document (under `data` or `stringData`). */
+  keyPos: Record<string, SourcePos>;
   pos: SourcePos;
 }
 

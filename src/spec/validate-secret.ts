@@ -3,6 +3,7 @@
  */
 import { fail, mapEntries, readString, typeError } from './cursor.js';
 import type { MapReader } from './cursor.js';
+import type { SourcePos } from './types.js';
 import { decodeBase64Strict } from './encoding.js';
 import { checkDataKey } from './names.js';
 
@@ -12,11 +13,13 @@ export const SECRET_FIELDS = ['type', 'data', 'stringData', 'immutable'];
 export interface SecretBody {
   type: string;
   data: Record<string, Buffer>;
+  /** Where each data key was written (stringData wins, as its value does): errors about a value point there. */
+  keyPos: Record<string, SourcePos>;
 }
 
 /** Reads `type`, `data` (base64) and `stringData`, merged as the API server does (stringData wins). */
 export function readSecretBody(root: MapReader): SecretBody {
-  const out: SecretBody = { type: root.str('type') || 'Opaque', data: {} };
+  const out: SecretBody = { type: root.str('type') || 'Opaque', data: {}, keyPos: {} };
   const written = new Set<string>();
   root.bool('immutable'); // meaningful only in a cluster; checked for type only
   for (const field of ['data', 'stringData'] as const) {
@@ -28,6 +31,7 @@ export function readSecretBody(root: MapReader): SecretBody {
         fail({ ...c, pos: c.keyPos }, problem.message, problem.hint);
         continue;
       }
+      out.keyPos[key] = c.keyPos;
       if (field === 'stringData') {
         const s = readString(c);
         if (s !== undefined) out.data[key] = Buffer.from(s, 'utf8');
