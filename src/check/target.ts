@@ -86,8 +86,3 @@ export function parseTarget(input: string, defaults: TargetDefaults = {}): Check
   const servername = defaults.servername ?? (isIP(host) ? undefined : host);
   return { input, host, port, ...(servername ? { servername } : {}), ...(starttls ? { starttls } : {}) };
 }
-
-/** True when `text` names a STARTTLS protocol. */
-export function isStartTlsProtocol(text: string): text is StartTlsProtocol {
-  return (STARTTLS_PROTOCOLS as readonly string[]).includes(text);
-}

@@ -3,14 +3,14 @@
  * packaging scripts call it often, and loading commander and the command tree would double its
  * start-up cost. Everything else goes to main().
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { packageVersion } from './version.js';
 
 export async function run(argv: string[] = process.argv): Promise<void> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     try {
-      writeSync(1, `${pkg.version}\n`);
+      writeSync(1, `${packageVersion()}\n`);
     } catch (err) {
       // A reader that closed the pipe (`certctl --version | true`) is a normal end, as in main().
       if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { formatIssue, SpecError } from '../spec/errors.js';
 import { CliContext, handleClosedStdout, verbosityOf } from './context.js';
 import { ExitCode, ExitError, classify, type ExitCodeValue } from './exit-codes.js';
 import { withDns01Options, withHttp01Options, withInputOptions, withOutputOptions, withStoreOptions, withWriteOptions, type CommonFlags, type OutputFormat } from './options.js';
 import { withFleetOptions } from './fleet-options.js';
+import { packageVersion } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -25,11 +25,6 @@ Exit codes:
   5    with --detailed-exit-codes: something was renewed and nothing failed
   70   internal error (a bug: please report it)
   130  interrupted (SIGINT), 143 terminated (SIGTERM), after cleaning up`;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * Runs a command's action and turns whatever it returns or throws into the exit code: the one
@@ -61,10 +56,10 @@ function report(ctx: CliContext, err: unknown, output: OutputFormat): ExitCodeVa
   return c.code;
 }
 
-function buildProgram(ctx: CliContext): Command {
+function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('certctl')
     .description('Issue and renew TLS certificates from cert-manager Issuer, ClusterIssuer and Certificate manifests.')
-    .version(version(), '-V, --version')
+    .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
@@ -359,13 +354,14 @@ Exit codes:
 /** Entry point of bin/certctl: parses argv, runs the command, and sets the exit code. */
 export async function main(argv: string[] = process.argv): Promise<void> {
   const ctx = new CliContext();
-  ctx.userAgent = `certctl/${version()} node/${process.versions.node}`;
+  const version = packageVersion();
+  ctx.userAgent = `certctl/${version} node/${process.versions.node}`;
   // The AWS SDK's notice about future Node versions is for developers, not for cron mail; set the
   // SDK's own switch (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false brings it back).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const helpOrVersion = argv.some((a) => ['-h', '--help', '-V', '--version', 'help'].includes(a));
   handleClosedStdout(() => (helpOrVersion ? ExitCode.Ok : ExitCode.BrokenPipe));
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, version);
   try {
     await program.parseAsync(argv);
   } catch (err) {

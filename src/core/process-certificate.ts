@@ -119,6 +119,7 @@ async function decideAndIssue(
     }
   }
   const schedule = leaf ? scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, input.ari?.at) : undefined;
+  if (schedule) input.schedule = schedule;
   const timing: Pick<CertificateResult, 'notAfter' | 'renewalTime' | 'renewalWindow' | 'windowError'> = leaf
     ? { notAfter: leaf.notAfter.toISOString(), ...(schedule?.at ? { renewalTime: schedule.at.toISOString() } : {}), ...windowFields(schedule) }
     : {};

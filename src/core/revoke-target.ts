@@ -5,10 +5,11 @@
  * problem is a {@link RevokeInputError}, before any request.
  */
 import type { AcmeAccountRef } from '../issuers/acme/account-admin.js';
+import { parseNamespacedName } from '../spec/names.js';
 import type { RevocationSigner } from '../issuers/acme/revoke-at-ca.js';
 import { secretNamespaceOf } from '../issuers/registry.js';
 import type { RevocationReason } from '../pki/revocation-reasons.js';
-import type { IssuerResource, Manifests } from '../spec/types.js';
+import { issuerKey, type IssuerResource, type Manifests } from '../spec/types.js';
 import { StoreError } from '../stores/store-error.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
 import { RevokeInputError, type RevokeRequest } from './revoke.js';
@@ -48,9 +49,6 @@ export interface ResolvedRevocation {
   notMarked?: string;
 }
 
-const NAME = '[a-z0-9]([-a-z0-9.]*[a-z0-9])?';
-const NAMESPACED = new RegExp(`^(?:(${NAME})/)?(${NAME})$`);
-
 /** Resolves the arguments; see the module comment for the three forms. */
 export async function resolveRevocation(args: RevokeArguments, store: CertificateStore): Promise<ResolvedRevocation> {
   if (args.certFile && args.target) throw new RevokeInputError(`give either a Certificate or Secret (${args.target}) or --cert-file, not both`);
@@ -65,14 +63,14 @@ export async function resolveRevocation(args: RevokeArguments, store: Certificat
     return { request: { certificatePem: args.certFile.pem, source: args.certFile.path, reason: args.reason, signer: signer.signer }, writes: signer.writes, mustWrite: [], notMarked: 'a PEM file is not in the store' };
   }
 
-  const m = NAMESPACED.exec(args.target!);
-  if (!m) throw new RevokeInputError(`${JSON.stringify(args.target)} is not a name (NAME or NAMESPACE/NAME)`);
-  const name = m[3];
+  const named = parseNamespacedName(args.target!);
+  if (!named) throw new RevokeInputError(`${JSON.stringify(args.target)} is not a name (NAME or NAMESPACE/NAME)`);
+  const name = named.name;
 
   if (args.manifests) {
     if (args.issuer) throw new RevokeInputError('--issuer is for --cert-file and Secrets; a Certificate names its Issuer');
     // NAME alone finds the Certificate in whatever namespace the manifests put it, if only one has it.
-    const explicit = m[1] ?? args.namespace;
+    const explicit = named.namespace ?? args.namespace;
     const matches = args.manifests.certificates.filter((c) => c.metadata.name === name && (explicit === undefined || c.metadata.namespace === explicit));
     const known = args.manifests.certificates.map((c) => `${c.metadata.namespace}/${c.metadata.name}`);
     if (matches.length !== 1) {
@@ -85,7 +83,7 @@ export async function resolveRevocation(args: RevokeArguments, store: Certificat
     const cert = matches[0];
     const namespace = cert.metadata.namespace;
     const ref = cert.spec.issuerRef;
-    const issuer = [...args.manifests.issuers.values()].find((i) => i.kind === ref.kind && i.metadata.name === ref.name && (i.kind === 'ClusterIssuer' || i.metadata.namespace === namespace));
+    const issuer = args.manifests.issuers.get(issuerKey(ref.kind, namespace, ref.name));
     if (!issuer) throw new RevokeInputError(`Certificate ${namespace}/${name}: its ${ref.kind} ${ref.name} is not in the manifests`);
     const target = { namespace, secretName: cert.spec.secretName };
     const stored = await readStored(store, target);
@@ -98,7 +96,7 @@ export async function resolveRevocation(args: RevokeArguments, store: Certificat
   if (!args.withCertificateKey || !args.server) {
     throw new RevokeInputError('without -f manifests certctl does not know the Issuer, its account or its CA: give -f with the Certificate\'s manifests (then name the Certificate), or sign with the certificate\'s own key at the CA\'s directory: --with-certificate-key --server DIRECTORY_URL');
   }
-  const namespace = m[1] ?? args.namespace ?? 'default';
+  const namespace = named.namespace ?? args.namespace ?? 'default';
   const target = { namespace, secretName: name };
   const stored = await readStored(store, target);
   const keyPem = args.keyFile?.pem ?? stored.keyPem;

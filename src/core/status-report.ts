@@ -58,6 +58,7 @@ export async function statusReport(
       const leaf = input.cert && !input.certError ? input.cert : undefined;
       const s = stored?.status;
       const ariChosen = s?.issuer?.acme?.ari?.serial === leaf?.serialHex ? s?.issuer?.acme?.ari?.chosen : undefined;
+      const schedule = leaf ? scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, ariChosen ? new Date(ariChosen) : undefined) : undefined;
       return {
         ...base,
         ready: !v,
@@ -65,8 +66,8 @@ export async function statusReport(
         message: v?.message ?? 'Certificate is up to date and has not expired',
         notAfter: leaf?.notAfter.toISOString(),
         daysLeft: leaf ? Math.floor((leaf.notAfter.getTime() - now.getTime()) / 86_400_000) : undefined,
-        renewalTime: leaf ? scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, ariChosen ? new Date(ariChosen) : undefined).at?.toISOString() : undefined,
-        ...(leaf ? { renewal: scheduledRenewal(leaf.notBefore, leaf.notAfter, cert.spec, ariChosen ? new Date(ariChosen) : undefined).explanation } : {}),
+        renewalTime: schedule?.at?.toISOString(),
+        ...(schedule ? { renewal: schedule.explanation } : {}),
         revision: stored?.record?.revision,
         lastFailureTime: s?.lastFailureTime,
         lastFailureMessage: s?.lastFailureMessage,

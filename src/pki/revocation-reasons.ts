@@ -57,8 +57,3 @@ export function parseRevocationReason(text: string): ParsedReason {
   if (t === '7') return { ok: false, message: `7 is not an RFC 5280 reason code (it is unused); ${allowed}` };
   return { ok: false, message: `${JSON.stringify(t)} is not an RFC 5280 revocation reason; ${allowed}` };
 }
-
-/** The reason for a code read back from a record; undefined for codes certctl never sends. */
-export function revocationReasonByCode(code: number): RevocationReason | undefined {
-  return SUBSCRIBER_REASONS.find((r) => r.code === code);
-}

@@ -127,7 +127,7 @@ export const nearingExpiry: Check = (i) => {
   }
   // With renewal windows, the ARI moment is only the desired time: it never renews ahead of a
   // window because the next run might be late (that would renew outside the windows).
-  const s = scheduledRenewal(i.cert.notBefore, i.cert.notAfter, i, i.ari?.at);
+  const s = i.schedule ?? scheduledRenewal(i.cert.notBefore, i.cert.notAfter, i, i.ari?.at);
   if (!s.at || s.at.getTime() > i.now.getTime()) return undefined;
   const why = s.window ? ` (${s.explanation})` : s.windowError ? ` (WindowError: ${s.windowError})` : '';
   const what = i.ari ? `the CA's renewal window (ARI) calls for it at ${s.desired!.toISOString()}` : `renewal was scheduled at ${s.at.toISOString()}`;

@@ -3,6 +3,7 @@ import type { ParsedCertificate } from '../pki/parse.js';
 import type { KeyEncoding } from '../pki/keys.js';
 import type { CertificateRecord, IssuedSpec } from '../stores/records.js';
 import type { RenewalWindow } from './windows.js';
+import type { ScheduledRenewal } from './scheduled-renewal.js';
 
 /**
  * The state of the world for one Certificate, gathered (with all I/O and parsing) before the
@@ -41,6 +42,11 @@ export interface PolicyInput {
    * renewBefore-derived time; `renewBy` is the latest acceptable moment (the next scheduled run).
    */
   ari?: { at: Date; renewBy: Date };
+  /**
+   * `scheduledRenewal` of `cert` with these fields and `ari`, when the caller has already worked it
+   * out (with renewal windows it costs milliseconds); the checks compute it when absent.
+   */
+  schedule?: ScheduledRenewal;
   /** The stored certificate was revoked (`certctl revoke`); keyCompromise also forbids reusing its key. */
   revoked?: { reason: string; revokedAt: string };
   /**

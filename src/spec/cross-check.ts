@@ -51,9 +51,9 @@ export function crossCheck(found: Collected, issues: SpecIssue[]): void {
       continue;
     }
     issues.push({
-      pos: c.refs.secretName.pos,
-      path: c.refs.secretName.path,
-      message: `Secret "${key}" is also the secretName of Certificate "${prev.resource.metadata.name}" at ${at(prev.refs.secretName.pos)}`,
+      pos: c.resource.refs.secretName.pos,
+      path: c.resource.refs.secretName.path,
+      message: `Secret "${key}" is also the secretName of Certificate "${prev.resource.metadata.name}" at ${at(prev.resource.refs.secretName.pos)}`,
       hint: 'each Certificate needs its own secretName',
     });
   }
@@ -76,6 +76,6 @@ export function crossCheck(found: Collected, issues: SpecIssue[]): void {
       hint = `Issuers are only visible in their own namespace; found ${others.join(', ')}`;
     }
     else hint = `have: ${have.length > 0 ? have.slice(0, 8).join(', ') + (have.length > 8 ? `, and ${have.length - 8} more` : '') : 'none'}`;
-    issues.push({ pos: c.refs.issuerRef.pos, path: c.refs.issuerRef.path, message: `${wanted} not found in the inputs`, hint });
+    issues.push({ pos: c.resource.refs.issuerRef.pos, path: c.resource.refs.issuerRef.path, message: `${wanted} not found in the inputs`, hint });
   }
 }

@@ -89,3 +89,12 @@ export function checkDataKey(key: string): NameProblem | undefined {
   if (key === '.' || key.startsWith('..')) return { message: `invalid key ${shown(key)}: must not be "." or start with ".."` };
   return undefined;
 }
+
+const NAMESPACED_NAME_RE = /^(?:([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)\/)?([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)$/;
+
+/** `NAMESPACE/NAME` or `NAME` (the namespace then undefined), as kubectl takes them; undefined for anything else. */
+export function parseNamespacedName(text: string): { namespace?: string; name: string } | undefined {
+  const m = NAMESPACED_NAME_RE.exec(text);
+  if (!m) return undefined;
+  return m[1] === undefined ? { name: m[2]! } : { namespace: m[1], name: m[2]! };
+}

@@ -14,9 +14,9 @@ import { readMetadata } from './validate-meta.js';
 import { readSecretBody, SECRET_FIELDS } from './validate-secret.js';
 import type { CertificateResource, IssuerResource, SecretResource } from './types.js';
 
-/** What loading found; `refs` keeps positions that the public types do not carry. */
+/** What loading found, each resource with whether its document loaded without issues. */
 export interface Collected {
-  certificates: Array<{ resource: CertificateResource; refs: CertificateResource['refs']; clean: boolean }>;
+  certificates: Array<{ resource: CertificateResource; clean: boolean }>;
   issuers: Array<{ resource: IssuerResource; clean: boolean }>;
   secrets: Array<{ resource: SecretResource; clean: boolean }>;
   notes: string[];
@@ -119,7 +119,7 @@ export function loadResource(root: Cur, out: Collected, opts: ResourceOptions): 
     if (!spec) return;
     const { spec: certSpec, refs } = readCertificateSpec(spec, out.notes);
     const http01 = readHttp01Annotations(m.get('metadata'));
-    out.certificates.push({ resource: { kind: 'Certificate', metadata, spec: certSpec, pos: root.pos, refs, ...(http01 ? { http01 } : {}) }, refs, clean: clean() });
+    out.certificates.push({ resource: { kind: 'Certificate', metadata, spec: certSpec, pos: root.pos, refs, ...(http01 ? { http01 } : {}) }, clean: clean() });
     return;
   }
   const config = specCur && readIssuerSpec(specCur);

@@ -3,10 +3,9 @@
  */
 import { fail, readMap, readString, report } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
-import { countPemCertificates, decodeBase64Strict } from './encoding.js';
 import { checkEmail } from './san.js';
 import { readSolver } from './validate-solver.js';
-import { reqSecretRef } from './validate-meta.js';
+import { readCaBundle, reqSecretRef } from './validate-meta.js';
 import type { AcmeIssuerSpec } from './types.js';
 
 const ACME_FIELDS = [
@@ -40,16 +39,6 @@ function readServer(m: MapReader): string {
   return s;
 }
 
-function readCaBundle(m: MapReader): string | undefined {
-  const c = m.get('caBundle');
-  const text = c && readString(c);
-  if (!c || text === undefined) return undefined;
-  const bytes = decodeBase64Strict(text);
-  if (!bytes) return fail(c, 'is not valid base64', 'caBundle is base64-encoded PEM: base64 -w0 ca.pem');
-  const pem = bytes.toString('utf8');
-  if (countPemCertificates(pem) === 0) return fail(c, 'does not contain a valid PEM certificate');
-  return pem;
-}
 
 function readEab(m: MapReader): AcmeIssuerSpec['externalAccountBinding'] {
   const e = m.map('externalAccountBinding', ['keyID', 'keySecretRef', 'keyAlgorithm']);
@@ -77,7 +66,7 @@ export function readAcmeIssuer(cur: Cur): AcmeIssuerSpec | undefined {
   }
   const privateKeySecretRef = reqSecretRef(m, 'privateKeySecretRef') ?? { name: '', pos: cur.pos, path: `${cur.path}.privateKeySecretRef` };
   const skipTLSVerify = m.bool('skipTLSVerify') ?? false;
-  const caBundle = readCaBundle(m);
+  const caBundle = readCaBundle(m, 'does not contain a valid PEM certificate');
   if (skipTLSVerify && m.get('caBundle')) {
     const c = m.get('caBundle') as Cur;
     report(c, c.keyPos, 'caBundle and skipTLSVerify are mutually exclusive', 'remove skipTLSVerify: the bundle is what makes the server trusted');

@@ -41,11 +41,9 @@ export const CERTIFICATE_FIELDS = [
 
 const SUBJECT_LISTS = ['organizations', 'countries', 'organizationalUnits', 'localities', 'provinces', 'streetAddresses', 'postalCodes'] as const;
 
-/** Positions the cross-document checks need; kept out of the public types. */
 /** More duplicate notes would only bury the rest of the output. */
 const MAX_DUPLICATE_NOTES = 20;
 
-/** Reads a list of SANs through `check`, de-duplicating after normalisation (notes say so). */
 /** Reads a SAN list, normalised and de-duplicated (linear: a Set, not a list search), with each name's position. */
 function readSans(spec: MapReader, field: string, check: (s: string) => Checked, notes: string[], where?: Map<string, FieldRef>): string[] {
   const seen = new Set<string>();
@@ -149,7 +147,6 @@ function isSet(cur: Cur | undefined): cur is Cur {
   return isScalar(node) && node.value !== '' && node.value !== null && node.value !== false;
 }
 
-/** Fields cert-manager has and certctl does not implement: an error only when actually used. */
 /** A keystore's password: exactly one of `password` (non-empty) and `passwordSecretRef`, as cert-manager's webhook says. */
 function readKeystorePassword(cur: Cur, m: MapReader): KeystorePassword | undefined {
   const literalCur = m.get('password');

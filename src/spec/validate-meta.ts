@@ -4,6 +4,7 @@
  */
 import { fail, mapEntries, readMap, readString, report } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
+import { countPemCertificates, decodeBase64Strict } from './encoding.js';
 import { checkDataKey, checkLabelName, checkLabelValue, checkQualifiedKey, checkSubdomain } from './names.js';
 import type { ObjectMeta, SecretKeySelector } from './types.js';
 
@@ -133,4 +134,19 @@ export function reqSecretRef(parent: MapReader, field: string, opts?: RefOptions
     return undefined;
   }
   return optSecretRef(parent, field, opts);
+}
+
+/**
+ * `caBundle` of an issuer: base64 PEM with at least one certificate that parses (the webhook's
+ * `AppendCertsFromPEM`); `noCertificate` is the issuer's own wording of the webhook's message.
+ */
+export function readCaBundle(m: MapReader, noCertificate: string): string | undefined {
+  const c = m.get('caBundle');
+  const text = c && readString(c);
+  if (!c || text === undefined) return undefined;
+  const bytes = decodeBase64Strict(text);
+  if (!bytes) return fail(c, 'is not valid base64', 'caBundle is base64-encoded PEM: base64 -w0 ca.pem');
+  const pem = bytes.toString('utf8');
+  if (countPemCertificates(pem) === 0) return fail(c, noCertificate);
+  return pem;
 }

@@ -6,8 +6,7 @@
  */
 import { fail, readMap, readString, report } from './cursor.js';
 import type { Cur, MapReader } from './cursor.js';
-import { countPemCertificates, decodeBase64Strict } from './encoding.js';
-import { optSecretRef, reqName, reqSecretRef } from './validate-meta.js';
+import { optSecretRef, readCaBundle, reqName, reqSecretRef } from './validate-meta.js';
 import type { SecretKeySelector, ServiceAccountRef, VaultAuth, VaultIssuerSpec } from './types.js';
 
 const VAULT_FIELDS = ['server', 'path', 'serverName', 'namespace', 'caBundle', 'caBundleSecretRef', 'clientCertSecretRef', 'clientKeySecretRef', 'auth'];
@@ -48,18 +47,6 @@ function readServer(m: MapReader): string {
   else if (url.username || url.password) fail(c, 'must not contain a user name or password');
   else if (url.search || url.hash) fail(c, 'must not contain a query or fragment');
   return s;
-}
-
-/** Base64 PEM; the webhook requires at least one certificate that parses (`AppendCertsFromPEM`). */
-function readCaBundle(m: MapReader): string | undefined {
-  const c = m.get('caBundle');
-  const text = c && readString(c);
-  if (!c || text === undefined) return undefined;
-  const bytes = decodeBase64Strict(text);
-  if (!bytes) return fail(c, 'is not valid base64', 'caBundle is base64-encoded PEM: base64 -w0 ca.pem');
-  const pem = bytes.toString('utf8');
-  if (countPemCertificates(pem) === 0) return fail(c, "cert bundle didn't contain any valid certificates");
-  return pem;
 }
 
 function readServiceAccountRef(m: MapReader, field: string): ServiceAccountRef | undefined {
@@ -183,8 +170,8 @@ export function readVaultIssuer(cur: Cur): VaultIssuerSpec | undefined {
   const pathCur = m.required('path', 'a string');
   const path = pathCur && readString(pathCur);
   if (pathCur && path === '') fail(pathCur, 'must not be empty', 'the PKI sign endpoint, e.g. pki/sign/my-role');
-  else if (pathCur && path !== undefined && path.split('/').includes('..')) fail(pathCur, "must not contain '..' path segments");
-  const caBundle = readCaBundle(m);
+  else checkNoDotDot(m, 'path');
+  const caBundle = readCaBundle(m, "cert bundle didn't contain any valid certificates");
   const caBundleSecretRef = optSecretRef(m, 'caBundleSecretRef');
   if (m.get('caBundle') && caBundleSecretRef) {
     fail(m.get('caBundle') as Cur, 'specified caBundle and caBundleSecretRef cannot be used together');

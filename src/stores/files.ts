@@ -8,8 +8,6 @@ import type { CertificateRecord, CertificateStatus } from './records.js';
 import { createFile, replaceFile, replaceSymlink, syncDir, type FaultHook } from './fs-atomic.js';
 import { assertSafeSegment, StoreError } from './store-error.js';
 
-/** Data keys that are private; created 0600, everything else 0644. */
-const PRIVATE_KEYS = new Set(['tls.key']);
 const DATA_LINK = '..data';
 const RECORD_FILE = 'certctl.json';
 const STATUS_FILE = '.certctl-status.json';
@@ -114,7 +112,7 @@ export class FileStore implements CertificateStore {
     this.fault('files:version-dir-created');
     for (const [key, value] of Object.entries(files)) {
       assertSafeKey(key);
-      await createFile(join(versionDir, key), value, PRIVATE_KEYS.has(key) || !key.includes('.crt') ? 0o600 : 0o644);
+      await createFile(join(versionDir, key), value, key.includes('.crt') ? 0o644 : 0o600);
       this.fault(`files:wrote-${key}`);
     }
     if (record) await createFile(join(versionDir, RECORD_FILE), record, 0o644);

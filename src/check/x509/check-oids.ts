@@ -1,20 +1,14 @@
 /**
- * Object identifiers `certctl check` and `inspect` read beyond those of src/pki/oids.ts:
- * revocation pointers, OCSP structures and the signature algorithms of CRLs and OCSP responses.
+ * Object identifiers `certctl check` and `inspect` read beyond those of src/pki/oids.ts (the
+ * certificate extensions and access methods certctl writes are there): OCSP structures, CRL
+ * extensions and the signature algorithms of CRLs and OCSP responses.
  */
+import { EXT } from '../../pki/oids.js';
 
-/** Certificate extensions (RFC 5280 §4.2, RFC 7633). */
+/** Certificate extensions certctl only reads (RFC 7633). */
 export const CHECK_EXT = {
-  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-  crlDistributionPoints: '2.5.29.31',
   /** TLS Feature (RFC 7633); status_request (5) in it is "OCSP Must-Staple". */
   tlsFeature: '1.3.6.1.5.5.7.1.24',
-} as const;
-
-/** AuthorityInfoAccess access methods. */
-export const ACCESS_METHOD = {
-  ocsp: '1.3.6.1.5.5.7.48.1',
-  caIssuers: '1.3.6.1.5.5.7.48.2',
 } as const;
 
 /** id-kp-OCSPSigning (RFC 5280 §4.2.1.12): a delegated OCSP responder must carry it. */
@@ -29,20 +23,20 @@ export const CRL_EXT = {
   issuingDistributionPoint: '2.5.29.28',
   deltaCrlIndicator: '2.5.29.27',
   crlNumber: '2.5.29.20',
-  authorityKeyIdentifier: '2.5.29.35',
+  authorityKeyIdentifier: EXT.authorityKeyIdentifier,
 } as const;
+
+/** The OID of SHA-1, used for the CertID of OCSP requests as RFC 5019 §2.1.1 prescribes. */
+export const SHA1_OID = '1.3.14.3.2.26';
 
 /** Hash algorithms as they appear in OCSP CertIDs. */
 export const HASH_OIDS: Readonly<Record<string, string>> = {
-  '1.3.14.3.2.26': 'sha1',
+  [SHA1_OID]: 'sha1',
   '2.16.840.1.101.3.4.2.1': 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384',
   '2.16.840.1.101.3.4.2.3': 'sha512',
   '2.16.840.1.101.3.4.2.4': 'sha224',
 };
-
-/** The OID of SHA-1, used for the CertID of OCSP requests as RFC 5019 §2.1.1 prescribes. */
-export const SHA1_OID = '1.3.14.3.2.26';
 
 /** Signature algorithms: the hash they sign with and the kind of key. */
 export const SIGNATURE_ALGORITHMS: Readonly<Record<string, { hash: string | null; key: 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' }>> = {

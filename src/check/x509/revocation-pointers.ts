@@ -6,7 +6,8 @@
 import { readDer, type DerNode } from '../../pki/der.js';
 import { readOid, readSmallInt, sequenceOf } from '../../pki/der-values.js';
 import type { ParsedCertificate } from '../../pki/parse.js';
-import { ACCESS_METHOD, CHECK_EXT } from './check-oids.js';
+import { ACCESS_METHOD, EXT } from '../../pki/oids.js';
+import { CHECK_EXT } from './check-oids.js';
 
 /** The revocation-related pointers of one certificate. */
 export interface RevocationPointers {
@@ -32,7 +33,7 @@ export function revocationPointers(cert: Pick<ParsedCertificate, 'extensions'>):
   const out: RevocationPointers = { ocspUrls: [], caIssuerUrls: [], crlUrls: [], mustStaple: false };
   for (const ext of cert.extensions) {
     try {
-      if (ext.oid === CHECK_EXT.authorityInfoAccess) {
+      if (ext.oid === EXT.authorityInfoAccess) {
         for (const desc of sequenceOf(readDer(ext.value), 'AuthorityInfoAccess')) {
           const [method, location] = sequenceOf(desc, 'AccessDescription');
           const url = uriOf(location);
@@ -40,7 +41,7 @@ export function revocationPointers(cert: Pick<ParsedCertificate, 'extensions'>):
           if (url && id === ACCESS_METHOD.ocsp) out.ocspUrls.push(url);
           if (url && id === ACCESS_METHOD.caIssuers) out.caIssuerUrls.push(url);
         }
-      } else if (ext.oid === CHECK_EXT.crlDistributionPoints) {
+      } else if (ext.oid === EXT.crlDistributionPoints) {
         for (const dp of sequenceOf(readDer(ext.value), 'CRLDistributionPoints')) {
           const name = dp.children?.find((c) => c.cls === 'context' && c.tag === 0);
           const fullName = name?.children?.find((c) => c.cls === 'context' && c.tag === 0);

@@ -18,6 +18,8 @@ import type { CertificateResource } from '../../spec/types.js';
 import { replaceFile } from '../../stores/fs-atomic.js';
 import { ExitError, type ExitCodeValue } from '../exit-codes.js';
 import type { CliContext } from '../context.js';
+import { concurrencyFlag } from '../settings.js';
+import { parseNamespacedName } from '../../spec/names.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 
 /** Flags of `certctl check`. */
@@ -61,8 +63,12 @@ export async function checkCommand(ctx: CliContext, inputs: string[], flags: Che
   } catch (err) {
     throw usage((err as Error).message);
   }
-  const concurrency = Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw usage(`--concurrency: expected 1..64, got ${flags.concurrency}`);
+  let concurrency: number;
+  try {
+    concurrency = concurrencyFlag(flags.concurrency);
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
   let targets: CheckTarget[];
   try {
     targets = inputs.map((t) => parseTarget(t, { starttls: flags.starttls, servername: flags.servername }));
@@ -133,9 +139,9 @@ async function storedSource(ctx: CliContext, flags: CheckFlags): Promise<{ read:
   let certificates: CertificateResource[] = [];
   let fixed: { namespace: string; secretName: string } | undefined;
   if (flags.expectSecret) {
-    const m = /^(?:([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/)?([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(flags.expectSecret);
-    if (!m) throw usage(`--expect-secret: expected NAMESPACE/NAME (or NAME with -n), got ${JSON.stringify(flags.expectSecret)}`);
-    fixed = { namespace: m[1] ?? flags.namespace ?? 'default', secretName: m[3]! };
+    const ref = parseNamespacedName(flags.expectSecret);
+    if (!ref) throw usage(`--expect-secret: expected NAMESPACE/NAME (or NAME with -n), got ${JSON.stringify(flags.expectSecret)}`);
+    fixed = { namespace: ref.namespace ?? flags.namespace ?? 'default', secretName: ref.name };
   } else {
     try {
       // The manifest parser loads only when -f is given.

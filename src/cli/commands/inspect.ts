@@ -8,6 +8,7 @@ import { parseGoDuration } from '../../spec/duration.js';
 import type { CertificateResource } from '../../spec/types.js';
 import { ExitCode, ExitError, type ExitCodeValue } from '../exit-codes.js';
 import { openStore, type OpenedStore } from '../open-store.js';
+import { parseNamespacedName } from '../../spec/names.js';
 import type { CliContext } from '../context.js';
 
 /** Flags of `certctl inspect`. */
@@ -23,9 +24,6 @@ export interface InspectFlags {
   fetch: boolean;
   timeout: string;
 }
-
-const NAME = '[a-z0-9]([-a-z0-9.]*[a-z0-9])?';
-const SECRET_REF = new RegExp(`^(?:(${NAME})/)?(${NAME})$`);
 
 /** One thing to inspect: a Secret in the store, or a directory or PEM file on disk. */
 type Subject = { kind: 'secret'; namespace: string; name: string; certificate?: CertificateResource } | { kind: 'path'; path: string };
@@ -75,10 +73,10 @@ export async function inspectCommand(ctx: CliContext, args: string[], flags: Ins
 }
 
 function subjectOf(arg: string, namespace: string | undefined, certificates: CertificateResource[]): Subject {
-  const m = SECRET_REF.exec(arg);
-  if (!m) return { kind: 'path', path: arg };
-  const ns = m[1] ?? namespace ?? 'default';
-  const name = m[3]!;
+  const ref = parseNamespacedName(arg);
+  if (!ref) return { kind: 'path', path: arg };
+  const ns = ref.namespace ?? namespace ?? 'default';
+  const name = ref.name;
   const certificate = certificates.find((c) => c.metadata.namespace === ns && c.spec.secretName === name);
   return { kind: 'secret', namespace: ns, name, ...(certificate ? { certificate } : {}) };
 }

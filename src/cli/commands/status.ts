@@ -25,7 +25,7 @@ export async function statusCommand(ctx: CliContext, names: string[], flags: Com
   const manifests = selected.manifests;
   // Which shard each Certificate is in: with --shard, or --shard-count alone to see all of them.
   const count = fleet.shard?.count ?? fleet.showShardsOf;
-  const shards = count ? assignShards(all, count, clusterResourceNamespace) : undefined;
+  const shards = count ? (selected.assigned ?? assignShards(all, count, clusterResourceNamespace)) : undefined;
   const shardOf = new Map([...(shards ?? [])].map(([c, i]) => [`${c.metadata.namespace}/${c.metadata.name}`, `${i}/${count}`]));
   const opened = await openStore(flags, undefined, undefined, { kubeApi: fleet.kubeApi, debug: (message) => ctx.event({ name: '', namespace: '', reason: 'Store', message, level: 'debug' }) });
   try {

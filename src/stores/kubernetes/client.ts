@@ -70,7 +70,6 @@ export interface KubeClientOptions {
   random?: () => number;
 }
 
-export { DEFAULT_BURST, DEFAULT_QPS } from './client-defaults.js';
 /** The longest Retry-After certctl waits for in one go; a longer one is cut to this. */
 const MAX_RETRY_AFTER_MS = 60_000;
 

@@ -1,7 +1,7 @@
 /**
  * Paginated LIST of Secrets, the way kubectl and informers read many objects: `limit` per page and
  * the server's `continue` token, so neither side ever holds the whole collection in one answer.
- * Each page is filtered as it arrives and only what the caller keeps stays in memory.
+ * Each item goes to the caller as its page arrives: only what the caller takes stays in memory.
  */
 import { seg } from './client.js';
 import type { KubeClient } from './client.js';
@@ -21,13 +21,12 @@ export interface ListSecretsOptions {
   limit?: number;
   /** Ask for metadata only (PartialObjectMetadataList): names, labels, annotations, no data. */
   metadataOnly?: boolean;
-  /** Which items to keep; the rest are dropped as each page arrives. */
-  keep: (s: Secret) => boolean;
+  /** Called with each item as its page arrives (again for every item after a restart). */
+  onItem: (s: Secret) => void;
 }
 
-/** What a LIST brought back. */
+/** What a LIST cost. */
 export interface ListedSecrets {
-  items: Secret[];
   /** Requests it took (pages, plus restarts after an expired continue token). */
   requests: number;
 }
@@ -51,22 +50,16 @@ export async function listSecrets(client: KubeClient, opts: ListSecretsOptions):
   const limit = String(opts.limit ?? DEFAULT_PAGE_SIZE);
   let requests = 0;
   for (let restart = 0; ; restart++) {
-    const items: Secret[] = [];
     let token: string | undefined;
     try {
       do {
         const query: Record<string, string> = { limit, ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(token ? { continue: token } : {}) };
         requests++;
         const res = await client.request<SecretList>({ method: 'GET', path, query, ...(opts.metadataOnly ? { headers: { Accept: METADATA_ONLY } } : {}) });
-        for (const s of res.body?.items ?? []) {
-          if (!opts.keep(s)) continue;
-          // Who changed which field is the server's bookkeeping: often as large as the data, never needed here.
-          delete s.metadata.managedFields;
-          items.push(s);
-        }
+        for (const s of res.body?.items ?? []) opts.onItem(s);
         token = res.body?.metadata?.continue || undefined;
       } while (token);
-      return { items, requests };
+      return { requests };
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 410 && restart < MAX_RESTARTS) continue;
       throw err;

@@ -28,8 +28,6 @@ export class RateLimiter {
   private tokens: number;
   private updatedAt: number;
   private pausedUntil = 0;
-  /** Time spent waiting for tokens or pauses, for the run's `-v` report. */
-  waitedMs = 0;
 
   constructor(opts: RateLimiterOptions) {
     this.qps = opts.qps;
@@ -49,7 +47,7 @@ export class RateLimiter {
       const now = this.now();
       const paused = this.pausedUntil - now;
       if (paused > 0) {
-        await this.sleep(paused, signal);
+        await this.wait(paused, signal);
         continue;
       }
       if (!(this.qps > 0)) return;
@@ -57,7 +55,7 @@ export class RateLimiter {
       this.tokens -= 1;
       if (this.tokens >= 0) return;
       // Our token comes due when the deficit has refilled.
-      await this.sleep((-this.tokens / this.qps) * 1000, signal);
+      await this.wait((-this.tokens / this.qps) * 1000, signal);
       return;
     }
   }
@@ -71,11 +69,5 @@ export class RateLimiter {
     const elapsed = (now - this.updatedAt) / 1000;
     this.updatedAt = now;
     this.tokens = Math.min(this.burst, this.tokens + elapsed * this.qps);
-  }
-
-  private async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    const started = this.now();
-    await this.wait(ms, signal);
-    this.waitedMs += this.now() - started;
   }
 }

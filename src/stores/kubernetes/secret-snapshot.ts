@@ -98,20 +98,19 @@ export async function prefetchSecrets(client: KubeClient, snapshot: SecretSnapsh
   if (wanted.size === 0) return report;
   const namespaces = [...new Set([...wanted.values()].map((t) => t.namespace))].sort();
   const selectors = [`${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, ...(opts.adopt ? [`${CERT_MANAGER_FAO_LABEL}=true`] : [])];
-  const keep = (s: Secret): boolean => {
+  const onItem = (s: Secret): void => {
     const t = targetOf(s);
-    if (!t || !wanted.has(keyOf(t))) return false;
+    if (!t || !wanted.has(keyOf(t))) return;
     snapshot.set(t, s);
     wanted.delete(keyOf(t));
     report.found++;
-    return false; // kept in the snapshot, not in the list result
   };
 
   let listedCluster = false;
   if (namespaces.length >= CLUSTER_LIST_MIN_NAMESPACES && !snapshot.clusterListForbidden) {
     try {
       for (const labelSelector of selectors) {
-        const listed = await listSecrets(client, { labelSelector, limit: opts.pageSize, keep });
+        const listed = await listSecrets(client, { labelSelector, limit: opts.pageSize, onItem });
         report.requests += listed.requests;
       }
       listedCluster = true;
@@ -130,7 +129,7 @@ export async function prefetchSecrets(client: KubeClient, snapshot: SecretSnapsh
       try {
         for (const labelSelector of selectors) {
           // Read the count after the await: `report.requests += await ...` would add to a stale value.
-          const listed = await listSecrets(client, { namespace, labelSelector, limit: opts.pageSize, keep });
+          const listed = await listSecrets(client, { namespace, labelSelector, limit: opts.pageSize, onItem });
           report.requests += listed.requests;
         }
       } catch (err) {
@@ -151,9 +150,8 @@ export async function prefetchSecrets(client: KubeClient, snapshot: SecretSnapsh
       namespace,
       metadataOnly: true,
       limit: opts.pageSize,
-      keep: (s) => {
+      onItem: (s) => {
         if (s.metadata.name) present.add(s.metadata.name);
-        return false;
       },
     }).catch((err: unknown) => {
       if (err instanceof KubeApiError && err.status === 403) return undefined;
