@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { buildCertificate } from '../pki/certificate.js';
 import { certificateMatchesKey } from '../pki/chain.js';
-import { parsePrivateKey } from '../pki/keys.js';
+import { isEncryptedKeyPem, parsePrivateKey } from '../pki/keys.js';
 import { parseCertificateChain } from '../pki/parse.js';
 import type { ParsedCertificate } from '../pki/parse.js';
-import { KEY_USAGE_BITS } from '../pki/usages.js';
+import { allowsCertSign } from '../pki/usages.js';
 import type { CaIssuerSpec } from '../spec/types.js';
 import type { Issuer, SignRequest, SignedBundle } from './issuer.js';
 import { templateFromSpec } from './template.js';
@@ -47,7 +47,7 @@ export function loadCaKeyPair(data: Record<string, Buffer>, source: string, now:
   } catch (err) {
     throw new CaSecretError(`${source}: tls.crt or ca.crt is not a PEM certificate chain: ${(err as Error).message}`, 'tls.crt');
   }
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyPem)) {
+  if (isEncryptedKeyPem(keyPem)) {
     throw new CaSecretError(`${source}: tls.key is encrypted; cert-manager and certctl need it unencrypted (openssl pkey -in key.pem -out plain.pem)`, 'tls.key');
   }
   let key: KeyObject;
@@ -68,10 +68,7 @@ export function caProblem(pair: CaKeyPair, now: Date): { message: string; dataKe
   if (!ca) return at('tls.crt holds no certificate');
   const name = ca.subjectText || 'the certificate in tls.crt';
   if (!ca.isCA) return at(`${name} is not a CA (basicConstraints CA:FALSE or absent), so it cannot sign certificates`);
-  const keyCertSign = 1 << KEY_USAGE_BITS['cert sign'];
-  // A CA certificate without a keyUsage extension may sign (RFC 5280 §4.2.1.3 only restricts when present).
-  const hasKeyUsage = ca.extensions.some((e) => e.oid === '2.5.29.15');
-  if (hasKeyUsage && (ca.keyUsageBits & keyCertSign) === 0) return at(`${name} lacks the keyCertSign key usage, so verifiers reject what it signs`);
+  if (!allowsCertSign(ca)) return at(`${name} lacks the keyCertSign key usage, so verifiers reject what it signs`);
   if (!certificateMatchesKey(ca, pair.key)) return at('tls.key does not match the certificate in tls.crt', 'tls.key');
   if (ca.notAfter <= now) return at(`the CA certificate ${name} expired at ${ca.notAfter.toISOString()}`);
   if (ca.notBefore > now) return at(`the CA certificate ${name} is not valid before ${ca.notBefore.toISOString()}`);

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { CertificateTemplate } from '../pki/certificate.js';
+import type { CsrRequest } from '../pki/csr.js';
 import type { SubjectSpec } from '../pki/names.js';
 import type { CertificateSpec } from '../spec/types.js';
 
@@ -15,6 +16,19 @@ export function subjectFromSpec(spec: CertificateSpec): SubjectSpec {
     streetAddresses: spec.subject.streetAddresses,
     postalCodes: spec.subject.postalCodes,
     serialNumber: spec.subject.serialNumber,
+  };
+}
+
+/** The CSR a remote issuer (ACME, Vault) is sent for `spec`: its subject, names, usages and isCA. */
+export function csrRequestFromSpec(spec: CertificateSpec): CsrRequest {
+  return {
+    subject: subjectFromSpec(spec),
+    dnsNames: spec.dnsNames,
+    ipAddresses: spec.ipAddresses,
+    uris: spec.uris,
+    emailAddresses: spec.emailAddresses,
+    usages: spec.usages,
+    isCA: spec.isCA,
   };
 }
 

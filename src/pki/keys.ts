@@ -145,6 +145,11 @@ export function parsePrivateKey(pem: string): { key: KeyObject; encoding: KeyEnc
   return { key, encoding: known.encoding };
 }
 
+/** True when PEM text holds an encrypted private key (PKCS#8 `ENCRYPTED PRIVATE KEY`, or legacy `Proc-Type: 4,ENCRYPTED`). */
+export function isEncryptedKeyPem(pem: string): boolean {
+  return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem);
+}
+
 /** SubjectPublicKeyInfo DER of the key's public half (private or public KeyObject). */
 export function publicKeyDer(key: KeyObject): Buffer {
   const pub = key.type === 'private' ? createPublicKey(key) : key;

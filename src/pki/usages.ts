@@ -2,6 +2,7 @@
  * cert-manager `usages` ⇄ X.509 keyUsage bits and extKeyUsage OIDs
  * (cert-manager `pkg/api/util/usages.go` and `pki.KeyUsagesForCertificateOrCertificateRequest`).
  */
+import { EXT } from './oids.js';
 
 /** The 23 values of cert-manager's `KeyUsage` enum, in the CRD's order. */
 export const KEY_USAGES = [
@@ -119,6 +120,16 @@ export function usagesFromCertificate(cert: { keyUsageBits: number; extKeyUsageO
     out.push(Object.keys(EXT_KEY_USAGE_OIDS).find((n) => EXT_KEY_USAGE_OIDS[n] === o) ?? o);
   }
   return out;
+}
+
+/**
+ * True when a certificate's key usage allows it to sign certificates: keyCertSign is set, or there
+ * is no keyUsage extension at all (RFC 5280 §4.2.1.3 only restricts when it is present).
+ * Accepts a `ParsedCertificate` (only these two fields are read).
+ */
+export function allowsCertSign(cert: { extensions: readonly { oid: string }[]; keyUsageBits: number }): boolean {
+  const hasKeyUsage = cert.extensions.some((e) => e.oid === EXT.keyUsage);
+  return !hasKeyUsage || (cert.keyUsageBits & (1 << KEY_USAGE_BITS['cert sign'])) !== 0;
 }
 
 /**

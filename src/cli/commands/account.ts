@@ -1,6 +1,6 @@
 import { describeIssuer, selectIssuers } from '../../core/select-issuer.js';
+import { accountIdOf } from '../../issuers/acme/account-key-secret.js';
 import {
-  accountIdOf,
   acmeAccountRefs,
   deactivateAccount,
   issuersSharing,

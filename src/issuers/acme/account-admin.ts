@@ -13,7 +13,7 @@ import { encodePrivateKey, generatePrivateKey, parsePrivateKey, type KeyAlgorith
 import type { AcmeIssuerSpec, IssuerResource, Manifests } from '../../spec/types.js';
 import type { IssuerDeps, SecretLookup } from '../registry.js';
 import { secretNamespaceOf } from '../registry.js';
-import { describeKeyPem, readAccountKeySecret, type AccountKeySecret } from './account-key-secret.js';
+import { accountIdOf, describeKeyPem, readAccountKeySecret, type AccountKeySecret } from './account-key-secret.js';
 import { accountObject, lookupAccount, storeAcceptedRollover, unusableAccountMessage, type AccountLookup, type AcmeAccountObject } from './account-lookup.js';
 import { AcmeProblem } from './problem.js';
 import { acmeServerFor, type AcmeServerExtras } from './server-session.js';
@@ -69,11 +69,6 @@ export class AccountAdminError extends Error {
     super(message);
     this.name = 'AccountAdminError';
   }
-}
-
-/** Accounts are the same when server and key Secret (and data key) are: as cert-manager shares them. */
-export function accountIdOf(spec: Pick<AcmeIssuerSpec, 'server' | 'privateKeySecretRef'>, secretNamespace: string): string {
-  return `${spec.server}|${secretNamespace}/${spec.privateKeySecretRef.name}/${spec.privateKeySecretRef.key ?? 'tls.key'}`;
 }
 
 /** Every ACME Issuer and ClusterIssuer of the manifests, as account references. */

@@ -9,8 +9,13 @@ import { describeKey, parsePrivateKey, type KeyAlgorithm } from '../../pki/keys.
 import type { AcmeIssuerSpec } from '../../spec/types.js';
 import type { SecretLookup } from '../registry.js';
 
+/** Accounts are the same when server and key Secret (and data key) are: as cert-manager shares them. */
+export function accountIdOf(spec: Pick<AcmeIssuerSpec, 'server' | 'privateKeySecretRef'>, secretNamespace: string): string {
+  return `${spec.server}|${secretNamespace}/${spec.privateKeySecretRef.name}/${spec.privateKeySecretRef.key ?? 'tls.key'}`;
+}
+
 /** The data key that holds the new key while a rollover is in flight. */
-export function pendingKeyOf(dataKey: string): string {
+function pendingKeyOf(dataKey: string): string {
   return `${dataKey}.next`;
 }
 

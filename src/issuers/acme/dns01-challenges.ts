@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { challengeRecordName } from '../../dns/challenge-record.js';
 import { followCnames } from '../../dns/cname.js';
 import type { Dns01Options } from '../../dns/dns01-options.js';
@@ -10,12 +9,10 @@ import type { AcmeSolver } from '../../spec/types.js';
 import { memo } from '../../shared/memo.js';
 import type { JournaledChallenge } from '../../stores/records.js';
 import type { IssuerEvent } from '../issuer.js';
+import { splitByWaitInsteadOfSelfCheck, waitInsteadOfSelfCheck, type Journal } from './challenge-tasks.js';
 
 /** Records DNS-01 values around provider calls, so a killed run's values are removed later. */
-export interface ChallengeJournal {
-  added(c: JournaledChallenge): Promise<void>;
-  removed(c: JournaledChallenge): Promise<void>;
-}
+export type ChallengeJournal = Journal<JournaledChallenge>;
 
 /** One dns-01 challenge to answer: the identifier as ordered (`*.` kept) and its TXT value. */
 export interface ChallengeTask {
@@ -98,12 +95,10 @@ export class Dns01Challenges {
   async waitForAll(): Promise<void> {
     const o = this.deps.options;
     const started = Date.now();
-    const blind = this.presented.filter((p) => p.solver.waitInsteadOfSelfCheckMs !== undefined);
-    const checked = this.presented.filter((p) => p.solver.waitInsteadOfSelfCheckMs === undefined);
-    const longest = Math.max(0, ...blind.map((p) => p.solver.waitInsteadOfSelfCheckMs ?? 0));
+    const { blind, checked, longestMs: longest } = splitByWaitInsteadOfSelfCheck(this.presented);
     if (blind.length > 0) this.deps.event('Waiting', `waiting ${formatMs(longest)} instead of checking propagation (waitInsteadOfSelfCheck) for ${blind.map((p) => p.identifier).join(', ')}`);
     await Promise.all([
-      longest > 0 ? sleep(longest, undefined, { signal: this.deps.signal }) : Promise.resolve(),
+      waitInsteadOfSelfCheck(longest, this.deps.signal),
       ...checked.map((p) =>
         waitForPropagation({
           fqdn: p.record.fqdn,

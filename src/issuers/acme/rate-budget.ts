@@ -31,12 +31,6 @@ export interface AcmeBudgetSettings {
   shard?: { index: number; count: number };
 }
 
-/** Let's Encrypt's production limits. */
-export const LETS_ENCRYPT_BUDGETS: Required<Pick<AcmeBudgetSettings, 'newOrdersPerAccount' | 'certificatesPerDomain'>> = {
-  newOrdersPerAccount: { count: 300, windowMs: 3 * 3600_000 },
-  certificatesPerDomain: { count: 50, windowMs: 7 * 86_400_000 },
-};
-
 /** Why an issuance waits for a later run. */
 export interface BudgetDeferral {
   /** What ran out, for grouping in the run's summary: `new orders of account …`, `certificates for example.com`. */

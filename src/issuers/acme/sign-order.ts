@@ -6,21 +6,22 @@ import type { KeyObject } from 'node:crypto';
 import { Resolver } from '../../dns/resolver.js';
 import { buildCsr } from '../../pki/csr.js';
 import { encodePrivateKey, parsePrivateKey } from '../../pki/keys.js';
+import { splitPem } from '../../pki/pem.js';
 import { ariCertId } from '../../renewal/ari.js';
 import { memo } from '../../shared/memo.js';
 import type { DnsProvider, ProviderContext } from '../../providers/provider.js';
 import type { AcmeIssuerSpec, AcmeSolver, IssuerResource } from '../../spec/types.js';
-import type { JournaledChallenge, JournaledFile, NewOrderEntry, PendingOrder } from '../../stores/records.js';
+import type { AcmeState, NewOrderEntry, PendingOrder } from '../../stores/records.js';
 import { accountId } from './acme-issuer.js';
 import { isRenewal, registeredDomains } from './rate-budget.js';
 import type { IssuerEvent, IssuerStateSlot, SignRequest, SignedBundle } from '../issuer.js';
-import { subjectFromSpec } from '../template.js';
+import { csrRequestFromSpec } from '../template.js';
+import { accountIdOf } from './account-key-secret.js';
 import { openAccount } from './account.js';
 import type { AcmeHttp } from './acme-http.js';
 import type { AcmeIssuerDeps } from './acme-issuer.js';
-import type { AcmeChallengeTask } from './challenge-tasks.js';
+import type { AcmeChallengeTask, Journal } from './challenge-tasks.js';
 import { Dns01Challenges } from './dns01-challenges.js';
-import type { ChallengeJournal } from './dns01-challenges.js';
 import { Http01Challenges, type Http01Task } from './http01/http01-challenges.js';
 import { http01MethodFor } from './http01/http01-method.js';
 import { DEFAULT_HTTP01_OPTIONS } from './http01/http01-options.js';
@@ -33,8 +34,7 @@ import { challengeTypeOf, predictedChallengeTypes, selectSolver } from './solver
 
 /** One account lookup per server and account key per run, shared by every certificate and issuer using it. */
 function session(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, req: Pick<SignRequest, 'signal' | 'event'>): Promise<AcmeHttp> {
-  const key = `${spec.server}|${deps.secretNamespace}/${spec.privateKeySecretRef.name}/${spec.privateKeySecretRef.key ?? 'tls.key'}`;
-  return memo(deps.services.sessions, key, () => openAccount(resource, spec, deps, req.signal, req.event));
+  return memo(deps.services.sessions, accountIdOf(spec, deps.secretNamespace), () => openAccount(resource, spec, deps, req.signal, req.event));
 }
 
 /** The provider of one solver of this issuer: one instance per run. */
@@ -90,32 +90,34 @@ async function allOrAbort(work: (Promise<unknown> | undefined)[], abort: AbortCo
   if (first) throw first.error;
 }
 
-/** Journals DNS-01 values and the pending order in the certificate's ACME state. */
-function journalOf(state: IssuerStateSlot): ChallengeJournal {
-  const same = (a: JournaledChallenge, b: JournaledChallenge): boolean => a.fqdn === b.fqdn && a.value === b.value;
+/** The journal lists of the certificate's ACME state, and what each holds. */
+type JournalList = 'presentedChallenges' | 'presentedFiles';
+type JournalItem<K extends JournalList> = NonNullable<AcmeState[K]>[number];
+
+/**
+ * Journals in one list of the certificate's ACME state: an item is appended when added; when
+ * removed, every item `same` as it goes, and the list itself once it is empty.
+ */
+function listJournalOf<K extends JournalList>(state: IssuerStateSlot, list: K, same: (a: JournalItem<K>, b: JournalItem<K>) => boolean): Journal<JournalItem<K>> {
   return {
-    added: (c) => state.update((s) => ({ ...s, acme: { ...s?.acme, presentedChallenges: [...(s?.acme?.presentedChallenges ?? []), c] } })),
-    removed: (c) =>
+    added: (item) => state.update((s) => ({ ...s, acme: { ...s?.acme, [list]: [...(s?.acme?.[list] ?? []), item] } })),
+    removed: (item) =>
       state.update((s) => {
-        const { presentedChallenges = [], ...acme } = s?.acme ?? {};
-        const rest = presentedChallenges.filter((x) => !same(x, c));
-        return { ...s, acme: rest.length > 0 ? { ...acme, presentedChallenges: rest } : acme };
+        const { [list]: items = [], ...acme } = s?.acme ?? {};
+        const rest = items.filter((x) => !same(x, item));
+        return { ...s, acme: rest.length > 0 ? { ...acme, [list]: rest } : acme };
       }),
   };
 }
 
+/** Journals DNS-01 TXT values in the certificate's ACME state. */
+function journalOf(state: IssuerStateSlot): Journal<JournalItem<'presentedChallenges'>> {
+  return listJournalOf(state, 'presentedChallenges', (a, b) => a.fqdn === b.fqdn && a.value === b.value);
+}
+
 /** Journals HTTP-01 webroot files in the certificate's ACME state. */
-function fileJournalOf(state: IssuerStateSlot): { added(f: JournaledFile): Promise<void>; removed(f: JournaledFile): Promise<void> } {
-  const same = (a: JournaledFile, b: JournaledFile): boolean => a.webroot === b.webroot && a.token === b.token;
-  return {
-    added: (f) => state.update((s) => ({ ...s, acme: { ...s?.acme, presentedFiles: [...(s?.acme?.presentedFiles ?? []), f] } })),
-    removed: (f) =>
-      state.update((s) => {
-        const { presentedFiles = [], ...acme } = s?.acme ?? {};
-        const rest = presentedFiles.filter((x) => !same(x, f));
-        return { ...s, acme: rest.length > 0 ? { ...acme, presentedFiles: rest } : acme };
-      }),
-  };
+function fileJournalOf(state: IssuerStateSlot): Journal<JournalItem<'presentedFiles'>> {
+  return listJournalOf(state, 'presentedFiles', (a, b) => a.webroot === b.webroot && a.token === b.token);
 }
 
 function setPendingOrder(state: IssuerStateSlot, o: PendingOrder | undefined): Promise<void> {
@@ -123,10 +125,6 @@ function setPendingOrder(state: IssuerStateSlot, o: PendingOrder | undefined): P
     const { pendingOrder: _old, ...acme } = s?.acme ?? {};
     return { ...s, acme: o ? { ...acme, pendingOrder: o } : acme };
   });
-}
-
-function csrDer(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
 export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpec, deps: AcmeIssuerDeps, req: SignRequest): Promise<SignedBundle> {
@@ -150,7 +148,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
     method: http01MethodFor(cert, resource, http01Options.method),
     options: http01Options,
     resources: http01ResourcesOf(deps),
-    resolve: (name, s) => addressesVia(resolverOf(deps))(name, s),
+    resolve: addressesVia(resolverOf(deps)),
     pollIntervalMs: deps.services.options.dns01.pollIntervalMs,
     userAgent: deps.services.options.userAgent,
     event: req.event,
@@ -160,8 +158,7 @@ export async function signWithAcme(resource: IssuerResource, spec: AcmeIssuerSpe
   const before = http.requests;
   const identifiers = acmeIdentifiers(cert.spec);
   const idKeys = identifiers.map((i) => `${i.type}:${i.value}`).sort();
-  const csrFor = (key: KeyObject) =>
-    csrDer(buildCsr({ subject: subjectFromSpec(cert.spec), dnsNames: cert.spec.dnsNames, ipAddresses: cert.spec.ipAddresses, uris: cert.spec.uris, emailAddresses: cert.spec.emailAddresses, usages: cert.spec.usages, isCA: cert.spec.isCA }, key));
+  const csrFor = (key: KeyObject): Buffer => splitPem(buildCsr(csrRequestFromSpec(cert.spec), key))[0]!.der;
   const baseHooks = { signal: req.signal, event: req.event, fault: req.fault };
   const pending = req.state.get()?.acme?.pendingOrder;
   const afterWrite = (): Promise<void> =>

@@ -7,7 +7,7 @@ interface Score {
 }
 
 /** The ACME challenge type a solver answers. */
-export type SolverChallengeType = 'dns-01' | 'http-01';
+type SolverChallengeType = 'dns-01' | 'http-01';
 
 export function challengeTypeOf(solver: AcmeSolver): SolverChallengeType | undefined {
   return solver.dns01 ? 'dns-01' : solver.http01 ? 'http-01' : undefined;

@@ -37,7 +37,7 @@ export class VaultAwsCredentialsError extends Error {
  * The region cert-manager signs for: with ambient credentials AWS_REGION / AWS_DEFAULT_REGION
  * win over `region` (as in its Route 53 solver), else `region`, else us-east-1 (STS is global).
  */
-export function vaultAwsRegion(auth: VaultAwsOptions, env: VaultAwsContext['env'], debug: (m: string) => void): string {
+function vaultAwsRegion(auth: VaultAwsOptions, env: VaultAwsContext['env'], debug: (m: string) => void): string {
   const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   const ambient = !auth.serviceAccountRef;
   if (auth.region && envRegion && ambient) {

@@ -133,7 +133,7 @@ async function kubernetesLogin(ctx: LoginContext, auth: Extract<VaultAuth, { met
  * The audiences cert-manager requests: the extra ones, `vault://<namespace>/<issuer>` (or
  * `vault://<clusterissuer>`), and the server address.
  */
-export function kubernetesAudiences(ctx: Pick<LoginContext, 'issuer' | 'spec'>, extra: string[]): string[] {
+function kubernetesAudiences(ctx: Pick<LoginContext, 'issuer' | 'spec'>, extra: string[]): string[] {
   const issuerAudience = ctx.issuer.kind === 'Issuer' ? `vault://${ctx.issuer.namespace}/${ctx.issuer.name}` : `vault://${ctx.issuer.name}`;
   return [...extra, issuerAudience, ctx.spec.server];
 }
@@ -165,7 +165,7 @@ async function serviceAccountJwt(ctx: LoginContext, sa: { name: string; audience
 }
 
 /** The ServiceAccount a Kubernetes token names (its claims, unverified: Vault verifies it). */
-export function jwtServiceAccount(jwt: string): { namespace: string; name: string } | undefined {
+function jwtServiceAccount(jwt: string): { namespace: string; name: string } | undefined {
   const part = jwt.split('.')[1];
   if (!part) return undefined;
   try {

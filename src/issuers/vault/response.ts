@@ -9,7 +9,7 @@
 import { splitPem } from '../../pki/pem.js';
 import { parseCertificate } from '../../pki/parse.js';
 import type { ParsedCertificate } from '../../pki/parse.js';
-import { KEY_USAGE_BITS } from '../../pki/usages.js';
+import { allowsCertSign } from '../../pki/usages.js';
 
 export interface VaultBundle {
   chainPem: string;
@@ -44,8 +44,7 @@ export function bundleFromSignResponse(data: Record<string, unknown> | null | un
 function signedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
   if (child === parent || !child.issuerDer.equals(parent.subjectDer)) return false;
   if (parent.version === 3 && !parent.isCA) return false;
-  const hasKeyUsage = parent.extensions.some((e) => e.oid === '2.5.29.15');
-  if (hasKeyUsage && (parent.keyUsageBits & (1 << KEY_USAGE_BITS['cert sign'])) === 0) return false;
+  if (!allowsCertSign(parent)) return false;
   try {
     return child.x509.verify(parent.publicKey);
   } catch {
@@ -54,7 +53,7 @@ function signedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean 
 }
 
 /** The certificates (duplicates removed) as one leaf-to-top list; throws if they are not one chain. */
-export function singleChain(certs: ParsedCertificate[]): ParsedCertificate[] {
+function singleChain(certs: ParsedCertificate[]): ParsedCertificate[] {
   const unique = [...new Map(certs.map((c) => [c.fingerprintSha256, c])).values()];
   const parentOf = new Map<ParsedCertificate, ParsedCertificate>();
   const hasChild = new Set<ParsedCertificate>();

@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { certificateMatchesKey } from '../../pki/chain.js';
-import { parsePrivateKey } from '../../pki/keys.js';
+import { isEncryptedKeyPem, parsePrivateKey } from '../../pki/keys.js';
 import { parseCertificateChain } from '../../pki/parse.js';
 import type { ParsedCertificate } from '../../pki/parse.js';
 import { countPemCertificates } from '../../spec/encoding.js';
@@ -47,7 +47,7 @@ export function keyPairProblem(certPem: string, keyPem: string): { message: stri
   } catch (err) {
     return { message: `is not a PEM certificate: ${(err as Error).message}`, part: 'cert' };
   }
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyPem)) return { message: 'the private key is encrypted; it must be an unencrypted PEM key', part: 'key' };
+  if (isEncryptedKeyPem(keyPem)) return { message: 'the private key is encrypted; it must be an unencrypted PEM key', part: 'key' };
   let key: KeyObject;
   try {
     key = parsePrivateKey(keyPem).key;

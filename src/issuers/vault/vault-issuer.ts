@@ -11,7 +11,7 @@ import { buildCsr } from '../../pki/csr.js';
 import type { IssuerResource, VaultIssuerSpec } from '../../spec/types.js';
 import type { Issuer, SignRequest, SignedBundle } from '../issuer.js';
 import type { IssuerDeps } from '../registry.js';
-import { subjectFromSpec } from '../template.js';
+import { csrRequestFromSpec } from '../template.js';
 import { VaultClient } from './client.js';
 import { vaultLogin } from './login.js';
 import { bundleFromSignResponse } from './response.js';
@@ -82,7 +82,7 @@ export function createVaultIssuer(resource: IssuerResource, spec: VaultIssuerSpe
       const token = await session.token(req.signal);
       const cert = req.certificate.spec;
       const key = await req.privateKey;
-      const csr = buildCsr({ subject: subjectFromSpec(cert), dnsNames: cert.dnsNames, ipAddresses: cert.ipAddresses, uris: cert.uris, emailAddresses: cert.emailAddresses, usages: cert.usages, isCA: cert.isCA }, key);
+      const csr = buildCsr(csrRequestFromSpec(cert), key);
       const path = posix.join('/v1', spec.path);
       req.event('Requested', `asking Vault ${client.server}${spec.namespace ? ` (namespace ${spec.namespace})` : ''} to sign at ${path}`);
       const res = await client.send({ method: 'POST', path, body: vaultSignBody(csr, cert), token, signal: req.signal });

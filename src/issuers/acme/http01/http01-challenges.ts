@@ -5,11 +5,11 @@
  * `waitInsteadOfSelfCheck` is waited out, and everything presented is withdrawn afterwards,
  * whatever happened, including an interrupted run (cleanup runs in the issuer's finally).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatListenAddress } from '../../../shared/listen-address.js';
 import type { AcmeSolver } from '../../../spec/types.js';
 import type { JournaledFile } from '../../../stores/records.js';
 import type { IssuerEvent } from '../../issuer.js';
+import { splitByWaitInsteadOfSelfCheck, waitInsteadOfSelfCheck, type Journal } from '../challenge-tasks.js';
 import { describeHttp01Method, type ResolvedHttp01Method } from './http01-method.js';
 import type { Http01Options } from './http01-options.js';
 import type { Http01Resources } from './http01-resources.js';
@@ -41,7 +41,7 @@ export interface Http01Deps {
   event: IssuerEvent;
   signal?: AbortSignal;
   /** Told before each webroot file is written and after it is removed, so a killed run's files are removed later. */
-  journal?: { added(f: JournaledFile): Promise<void>; removed(f: JournaledFile): Promise<void> };
+  journal?: Journal<JournaledFile>;
 }
 
 type Held = { kind: 'server'; key: string; server: ChallengeServer } | { kind: 'webroot'; key: string; dir: WebrootChallengeDir };
@@ -98,13 +98,12 @@ export class Http01Challenges {
     if (this.presented.length === 0) return;
     const o = this.deps.options;
     const started = Date.now();
-    const blind = this.presented.filter((t) => t.solver.waitInsteadOfSelfCheckMs !== undefined);
-    const checked = o.selfCheck ? this.presented.filter((t) => t.solver.waitInsteadOfSelfCheckMs === undefined) : [];
-    const longest = Math.max(0, ...blind.map((t) => t.solver.waitInsteadOfSelfCheckMs ?? 0));
+    const { blind, checked: notBlind, longestMs: longest } = splitByWaitInsteadOfSelfCheck(this.presented);
+    const checked = o.selfCheck ? notBlind : [];
     if (blind.length > 0) this.deps.event('Waiting', `waiting ${longest / 1000} s instead of the HTTP-01 self-check (waitInsteadOfSelfCheck) for ${blind.map((t) => t.identifier).join(', ')}`);
     const how = this.deps.method ? describeHttp01Method(this.deps.method.method) : 'HTTP-01';
     await Promise.all([
-      longest > 0 ? sleep(longest, undefined, { signal: this.deps.signal }) : Promise.resolve(),
+      waitInsteadOfSelfCheck(longest, this.deps.signal),
       ...checked.map((t) =>
         selfCheck(t, {
           resolve: this.deps.resolve,

@@ -69,11 +69,6 @@ export class ChallengeServer {
     this.tokens.delete(token);
   }
 
-  /** Tokens served now. */
-  get serving(): number {
-    return this.tokens.size;
-  }
-
   /** Stops listening and drops every connection, kept-alive ones included. */
   async close(): Promise<void> {
     this.tokens.clear();
