@@ -16,7 +16,7 @@ import { extraCaFromEnv } from '../../shared/http-client.js';
 import { DEFAULT_API_TUNING } from '../../shared/retry.js';
 import type { ApiTuning } from '../../shared/retry.js';
 import { quoteTxt, unquoteTxt } from '../rest/txt.js';
-import { zoneCandidates } from '../rest/zones.js';
+import { bare, zoneCandidates } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { AkamaiError, EdgeDnsApi } from './api.js';
 import type { EdgeRecordSet } from './api.js';
@@ -52,7 +52,6 @@ export interface AkamaiProvider extends DnsProvider {
 }
 
 const holds = (set: EdgeRecordSet | undefined, value: string): boolean => (set?.rdata ?? []).some((r) => unquoteTxt(r) === value);
-const bare = (n: string): string => n.replace(/\.$/, '').toLowerCase();
 
 async function readCredentials(config: AkamaiConfig, ctx: ProviderContext): Promise<EdgeGridCredentials> {
   const [clientToken, clientSecret, accessToken] = await Promise.all([ctx.secretValue(config.clientTokenSecretRef), ctx.secretValue(config.clientSecretSecretRef), ctx.secretValue(config.accessTokenSecretRef)]);
@@ -75,13 +74,11 @@ export async function createAkamaiProvider(config: AkamaiConfig, ctx: ProviderCo
   const gate = gateFor(shared.gates, account, REQUEST_RATE, (ms) => ctx.debug(`akamai: pacing Edge DNS requests (5 per second per API client): waiting ${Math.ceil(ms)} ms`));
   const api = new EdgeDnsApi({ host: config.serviceConsumerDomain, credentials, tuning, extraCa: extraCaFromEnv(ctx.env), redact: scrub, pace: (signal) => gate.wait(signal), debug: ctx.debug });
 
-  async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<string> {
+  async function zoneFor(record: TxtRecord, signal?: AbortSignal): Promise<string> {
     const candidates = zoneCandidates(record.fqdn, record.zone);
     for (const zone of candidates) if (await memo(shared.zones, `${account}|${zone}`, () => api.zoneExists(zone, signal))) return zone;
     throw new Error(`akamai: GetZone: none of ${candidates.join(', ')} is an Edge DNS zone this API client can see (serviceConsumerDomain ${config.serviceConsumerDomain}); add the zone in Edge DNS, or give the API client access to its contract and group`);
   }
-
-  const zoneFor = (record: TxtRecord, signal?: AbortSignal): Promise<string> => lookUp(record, signal);
 
   /** Read-modify-write of our value, repeated while concurrent writers interfere. */
   async function apply(zone: string, record: TxtRecord, op: 'present' | 'cleanUp', signal?: AbortSignal): Promise<void> {

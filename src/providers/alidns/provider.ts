@@ -11,6 +11,7 @@ import { envSecret } from '../../shared/env-secret.js';
 import { memo } from '../../shared/memo.js';
 import { redact } from '../../shared/redact.js';
 import { unquoteTxt } from '../rest/txt.js';
+import { bare, zoneAndParents } from '../rest/zones.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { AliDnsApi, AliDnsError, DEFAULT_TUNING } from './api.js';
 import type { AliDnsTuning, AliRecord } from './api.js';
@@ -67,8 +68,6 @@ async function credentials(s: AliDnsSettings, ctx: ProviderContext): Promise<Ali
   return { accessKeyId: accessKeyId.trim(), accessKeySecret: accessKeySecret.trim(), securityToken: securityToken?.trim() || undefined };
 }
 
-const bare = (name: string): string => name.replace(/\.$/, '').toLowerCase();
-
 /** The RR of `fqdn` relative to `domain`: `_acme-challenge.a.b` for `_acme-challenge.a.b.example.com` in `example.com`. */
 export function relativeName(fqdn: string, domain: string): string {
   const name = bare(fqdn);
@@ -88,9 +87,8 @@ export async function createAliDnsProvider(settings: AliDnsSettings, ctx: Provid
   const account = `${settings.endpoint}|${creds.accessKeyId}`;
 
   async function lookUp(zone: string, signal?: AbortSignal): Promise<string> {
-    const labels = bare(zone).split('.');
     // The zone the DNS serves the name from first; then its parents, for a zone delegated inside an account's domain.
-    const candidates = labels.length < 2 ? [labels.join('.')] : labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+    const candidates = zoneAndParents(zone);
     for (const c of candidates) if (await api.hasDomain(c, signal)) return c;
     throw new Error(`alidns: none of ${candidates.join(', ')} is a domain of this Alibaba Cloud account (asked DescribeDomainRecords); add the domain in the Alibaba Cloud DNS console, or use the account that holds it`);
   }

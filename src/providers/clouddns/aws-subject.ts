@@ -9,7 +9,7 @@
  * Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else the role
  * of the instance metadata `url`. IMDSv2 is used when the config names `imdsv2_session_token_url`.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { amzDate, sha256Hex, sigV4Authorization } from '../../shared/aws-sigv4.js';
 import { NetworkError, sendHttp } from '../../shared/http-client.js';
 
 /** Where the config says to look. */
@@ -26,27 +26,6 @@ interface AwsKeys {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
-}
-
-const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-const hmac = (key: string | Buffer, s: string): Buffer => createHmac('sha256', key).update(s, 'utf8').digest();
-/** RFC 3986 encoding, as SigV4 wants it. */
-const enc = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** SigV4 `Authorization` for a request with no body; `headers` are all signed (lower-case names). */
-export function sigV4(method: string, url: URL, headers: Record<string, string>, keys: AwsKeys, region: string, service: string, amzDate: string): string {
-  const names = Object.keys(headers).sort();
-  const query = [...url.searchParams.entries()]
-    .map(([k, v]) => [enc(k), enc(v)])
-    .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonical = [method, url.pathname || '/', query, names.map((n) => `${n}:${headers[n].trim()}\n`).join(''), names.join(';'), sha256('')].join('\n');
-  const day = amzDate.slice(0, 8);
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${keys.secretAccessKey}`, day), region), service), 'aws4_request');
-  return `AWS4-HMAC-SHA256 Credential=${keys.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${createHmac('sha256', key).update(toSign, 'utf8').digest('hex')}`;
 }
 
 async function metadata(url: string, label: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal, method: 'GET' | 'PUT' = 'GET'): Promise<string> {
@@ -83,9 +62,10 @@ export async function awsSubjectToken(src: AwsSubjectSource, audience: string, e
     keys = { accessKeyId: doc.AccessKeyId, secretAccessKey: doc.SecretAccessKey, sessionToken: doc.Token };
   }
   const url = new URL(src.verificationUrl.replace('{region}', region));
-  const amzDate = (o.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const headers: Record<string, string> = { host: url.host, 'x-amz-date': amzDate, 'x-goog-cloud-target-resource': audience, ...(keys.sessionToken ? { 'x-amz-security-token': keys.sessionToken } : {}) };
-  const authorization = sigV4('POST', url, headers, keys, region, 'sts', amzDate);
+  const date = amzDate(o.now ?? new Date());
+  const headers: Record<string, string> = { host: url.host, 'x-amz-date': date, 'x-goog-cloud-target-resource': audience, ...(keys.sessionToken ? { 'x-amz-security-token': keys.sessionToken } : {}) };
+  // Signed with no body, as Google's libraries sign it.
+  const authorization = sigV4Authorization({ method: 'POST', path: url.pathname || '/', query: url.searchParams, headers, payloadHash: sha256Hex('') }, keys, region, 'sts', date);
   const all: Record<string, string> = { ...headers, authorization };
   const request = { url: url.toString(), method: 'POST', headers: Object.keys(all).sort().map((key) => ({ key, value: all[key] })) };
   return encodeURIComponent(JSON.stringify(request));

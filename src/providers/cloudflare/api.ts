@@ -117,9 +117,6 @@ export function exhaustedForMs(header: string | string[] | undefined): number | 
 
 /** One Cloudflare account's client. */
 export class CloudflareApi {
-  /** Requests sent (for tests and -v). */
-  requests = 0;
-
   constructor(
     private readonly base: URL,
     private readonly auth: CloudflareAuth,
@@ -199,7 +196,6 @@ export class CloudflareApi {
         throw new CloudflareError(`${where}: rate limited: Cloudflare asked to wait ${Math.ceil(held / 1000)} s (${hint(action, 429, [], '')})`, action, 429, []);
       }
       await this.gate.wait(signal);
-      this.requests++;
       let res;
       try {
         res = await sendHttp({ method, url, headers: { accept: 'application/json', ...this.headers() }, json: body, timeoutMs: this.tuning.requestTimeoutMs, signal });

@@ -17,7 +17,7 @@ export const cloudflare = defineProvider<CloudflareConfig, CloudflareShared>({
     return problem ? [{ ref, message: problem }] : [];
   },
   async load() {
-    const [{ createCloudflareProvider }, { createCloudflareShared }] = await Promise.all([import('./provider.js'), import('./shared.js')]);
+    const { createCloudflareProvider, createCloudflareShared } = await import('./provider.js');
     return { shared: createCloudflareShared, create: (c, ctx, shared) => createCloudflareProvider(c, ctx, {}, shared) };
   },
 });

@@ -12,6 +12,7 @@ import { gateFor } from '../../shared/rate-gate.js';
 import { apiBaseProblem } from '../../shared/endpoint-url.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
 import { unquoteTxt } from '../rest/txt.js';
+import { bare, zoneAndParents } from '../rest/zones.js';
 import { CloudflareApi, DEFAULT_BASE_URL, DEFAULT_TUNING } from './api.js';
 import type { CfZone, CloudflareAuth, CloudflareTuning } from './api.js';
 import { credentialProblem } from './credentials.js';
@@ -21,6 +22,7 @@ import type { CloudflareShared } from './shared.js';
 
 export type { CloudflareConfig } from './config.js';
 export type { CloudflareTuning } from './api.js';
+export { createCloudflareShared } from './shared.js';
 
 /** The Cloudflare provider, plus the zone lookup it uses (for messages and tests). */
 export interface CloudflareProvider extends DnsProvider {
@@ -35,8 +37,6 @@ export interface CloudflareOptions {
 
 /** Cloudflare's minimum TTL (Enterprise zones allow 30; 60 works on every plan). */
 const MIN_TTL = 60;
-
-const bare = (name: string): string => name.replace(/\.$/, '').toLowerCase();
 
 /** The API base: CLOUDFLARE_BASE_URL (Cloudflare's SDKs and lego read it too), else the public API. */
 export function cloudflareBaseUrl(env: ProviderContext['env']): URL {
@@ -61,12 +61,8 @@ async function resolveAuth(c: CloudflareConfig, ctx: ProviderContext): Promise<C
   return { kind: 'key', email: c.email.trim(), key };
 }
 
-/** `zone` and its parents down to two labels, nearest first: where the zone may be in Cloudflare. */
-export function zoneCandidates(zone: string): string[] {
-  const labels = bare(zone).split('.');
-  if (labels.length <= 2) return [labels.join('.')];
-  return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
-}
+/** `zone` and its parents down to two labels, nearest first (rest/zones.ts): where the zone may be in Cloudflare. */
+export { zoneAndParents as zoneCandidates };
 
 /** Creates the Cloudflare provider for a `dns01.cloudflare` block. */
 export async function createCloudflareProvider(config: CloudflareConfig, ctx: ProviderContext, options: CloudflareOptions = {}, shared: CloudflareShared = createCloudflareShared()): Promise<CloudflareProvider> {
@@ -81,7 +77,7 @@ export async function createCloudflareProvider(config: CloudflareConfig, ctx: Pr
   const api = new CloudflareApi(base, auth, { ...DEFAULT_TUNING, ...options.tuning }, gate, (s) => redact(s, secrets), ctx.debug);
 
   async function lookUp(record: TxtRecord, signal?: AbortSignal): Promise<CfZone> {
-    const candidates = zoneCandidates(record.zone);
+    const candidates = zoneAndParents(record.zone);
     for (const name of candidates) {
       const zones = await api.zonesNamed(name, signal);
       if (zones.length === 0) continue;

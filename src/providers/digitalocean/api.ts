@@ -59,9 +59,6 @@ const MAX_PAGES = 100;
 
 /** One token's client. */
 export class DigitalOceanApi {
-  /** Requests sent (for tests). */
-  requests = 0;
-
   constructor(
     private readonly base: URL,
     private readonly token: string,
@@ -152,7 +149,6 @@ export class DigitalOceanApi {
         throw new DigitalOceanError(`${where}: rate limited: the token's quota returns in ${Math.ceil(held / 1000)} s (${hint(action, 429)})`, action, 429, 'too_many_requests');
       }
       await this.gate.wait(signal);
-      this.requests++;
       let res;
       try {
         res = await sendHttp({ method, url, headers: { accept: 'application/json', authorization: `Bearer ${this.token}` }, json: body, timeoutMs: this.tuning.requestTimeoutMs, signal });

@@ -15,7 +15,7 @@ export const digitalocean = defineProvider<DigitalOceanConfig, DigitalOceanShare
     return problem ? [{ ref: c.tokenSecretRef, message: problem }] : [];
   },
   async load() {
-    const [{ createDigitalOceanProvider }, { createDigitalOceanShared }] = await Promise.all([import('./provider.js'), import('./shared.js')]);
+    const { createDigitalOceanProvider, createDigitalOceanShared } = await import('./provider.js');
     return { shared: createDigitalOceanShared, create: (c, ctx, shared) => createDigitalOceanProvider(c, ctx, {}, shared) };
   },
 });

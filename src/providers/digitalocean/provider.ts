@@ -11,6 +11,7 @@ import { redact } from '../../shared/redact.js';
 import { gateFor } from '../../shared/rate-gate.js';
 import { apiBaseProblem } from '../../shared/endpoint-url.js';
 import type { DnsProvider, ProviderContext, TxtRecord } from '../provider.js';
+import { bare, zoneAndParents } from '../rest/zones.js';
 import { DEFAULT_BASE_URL, DEFAULT_TUNING, DigitalOceanApi } from './api.js';
 import type { DigitalOceanTuning } from './api.js';
 import { tokenProblem } from './token.js';
@@ -20,6 +21,7 @@ import type { DigitalOceanShared } from './shared.js';
 
 export type { DigitalOceanConfig } from './config.js';
 export type { DigitalOceanTuning } from './api.js';
+export { createDigitalOceanShared } from './shared.js';
 
 /** The DigitalOcean provider, plus the domain lookup it uses. */
 export interface DigitalOceanProvider extends DnsProvider {
@@ -34,8 +36,6 @@ export interface DigitalOceanOptions {
 
 /** DigitalOcean's minimum TTL. */
 const MIN_TTL = 30;
-
-const bare = (name: string): string => name.replace(/\.$/, '').toLowerCase();
 
 /** The API origin: DIGITALOCEAN_API_URL (DigitalOcean's Terraform provider reads it too), else the public API. */
 export function digitalOceanBaseUrl(env: ProviderContext['env']): URL {
@@ -52,13 +52,6 @@ export function relativeName(fqdn: string, domain: string): string {
   if (name === d) return '@';
   if (!name.endsWith(`.${d}`)) throw new Error(`digitalocean: ${fqdn} is not inside domain ${d}`);
   return name.slice(0, -(d.length + 1));
-}
-
-/** `zone` and its parents down to two labels, nearest first. */
-function candidates(zone: string): string[] {
-  const labels = bare(zone).split('.');
-  if (labels.length <= 2) return [labels.join('.')];
-  return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
 }
 
 /** Creates the DigitalOcean provider for a `dns01.digitalocean` block. */
@@ -82,7 +75,7 @@ export async function createDigitalOceanProvider(
   const api = new DigitalOceanApi(base, token, { ...DEFAULT_TUNING, ...options.tuning }, gate, (s) => redact(s, [token]), ctx.debug);
 
   async function lookUp(zone: string, signal?: AbortSignal): Promise<string> {
-    const names = candidates(zone);
+    const names = zoneAndParents(zone);
     for (const name of names) {
       if (await api.hasDomain(name, signal)) {
         ctx.debug(`digitalocean: using domain ${name} for zone ${bare(zone)}`);

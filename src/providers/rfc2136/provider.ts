@@ -20,8 +20,6 @@ import type { Rfc2136Algorithm } from './config.js';
 
 export type { Rfc2136Algorithm } from './config.js';
 
-const ALGORITHMS = TSIG_ALGORITHMS;
-
 /** Options of {@link createRfc2136Provider}, mirroring cert-manager's `rfc2136` solver config. */
 export interface Rfc2136Options {
   /** `host`, `host:port` or `[v6]:port`; port 53 by default. */
@@ -85,8 +83,8 @@ function tsigKey(o: Rfc2136Options): TsigKey | undefined {
   if (keyName === '') throw fail('tsigSecret is set but tsigKeyName is empty');
   if (secret === '') throw fail(`tsigKeyName "${keyName}" is set but tsigSecret is empty`);
   const algName = (o.tsigAlgorithm ?? 'HMACMD5').trim().toUpperCase();
-  if (!ALGORITHMS.includes(algName as Rfc2136Algorithm)) {
-    throw fail(`unsupported tsigAlgorithm "${o.tsigAlgorithm}"; use one of ${ALGORITHMS.join(', ')}`);
+  if (!TSIG_ALGORITHMS.includes(algName as Rfc2136Algorithm)) {
+    throw fail(`unsupported tsigAlgorithm "${o.tsigAlgorithm}"; use one of ${TSIG_ALGORITHMS.join(', ')}`);
   }
   const algorithm = parseTsigAlgorithm(algName);
   if (!algorithm) throw fail(`unsupported tsigAlgorithm "${o.tsigAlgorithm}"`);

@@ -6,6 +6,7 @@
  */
 import type { Route53Client, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { sleep } from '../../shared/sleep.js';
+import { TRANSIENT_NETWORK_CODES } from '../../shared/http-client.js';
 import { DEFAULT_RETRY_LIMITS, RetryableError, withRetries } from '../../shared/retry.js';
 import type { RetryLimits } from '../../shared/retry.js';
 import { CredentialsError } from './credentials.js';
@@ -59,8 +60,8 @@ export class Route53Error extends Error {
 
 const THROTTLING: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'PriorRequestNotComplete']);
 const TRANSIENT: ReadonlySet<string> = new Set(['ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError']);
-// Refused connections and unknown hosts are configuration problems: retrying only delays the message.
-const NETWORK: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Network error codes retried: TRANSIENT_NETWORK_CODES (refused connections and unknown hosts are configuration problems:
+// retrying only delays the message). Its 'Timeout' is sendHttp's own code; SDK timeouts carry the name TimeoutError.
 
 interface SdkError {
   name?: string;
@@ -74,13 +75,13 @@ function retryable(e: SdkError): boolean {
   if (e instanceof CredentialsError) return false;
   const status = e.$metadata?.httpStatusCode;
   return (
-    THROTTLING.has(e.name ?? '') || TRANSIENT.has(e.name ?? '') || NETWORK.has(e.code ?? '') || e.$retryable !== undefined || (status !== undefined && (status >= 500 || status === 429))
+    THROTTLING.has(e.name ?? '') || TRANSIENT.has(e.name ?? '') || TRANSIENT_NETWORK_CODES.has(e.code ?? '') || e.$retryable !== undefined || (status !== undefined && (status >= 500 || status === 429))
   );
 }
 
 function codeAndMessage(e: SdkError): [string, string] {
   const status = e.$metadata?.httpStatusCode;
-  let code = e.code && NETWORK.has(e.code) ? e.code : (e.name ?? 'Error');
+  let code = e.code && TRANSIENT_NETWORK_CODES.has(e.code) ? e.code : (e.name ?? 'Error');
   if ((code === 'Unknown' || code === 'Error') && status) code = `HTTP ${status}`;
   const message = (e.message ?? '').replace(/\s+/g, ' ').trim().slice(0, 600);
   return [code, message || 'no message'];

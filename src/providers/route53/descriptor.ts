@@ -10,7 +10,7 @@ export const route53 = defineProvider<Route53Config, Route53Shared>({
   parse: parseRoute53,
   secretRefs: (c) => [c.accessKeyIDSecretRef, c.secretAccessKeySecretRef].filter((r) => r !== undefined),
   async load() {
-    const [{ createRoute53Provider }, { createRoute53Shared }] = await Promise.all([import('./provider.js'), import('./shared.js')]);
+    const { createRoute53Provider, createRoute53Shared } = await import('./provider.js');
     return { shared: createRoute53Shared, create: (c, ctx, shared) => createRoute53Provider(c, ctx, {}, shared) };
   },
 });

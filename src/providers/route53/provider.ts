@@ -27,6 +27,7 @@ import type { HostedZone } from './zones.js';
 export type { HostedZone } from './zones.js';
 export type { Route53Tuning } from './api.js';
 export type { Route53Config } from './config.js';
+export { createRoute53Shared } from './shared.js';
 
 /** The Route 53 provider, plus what it can tell about its choices. */
 export interface Route53Provider extends DnsProvider {
