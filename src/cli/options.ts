@@ -22,6 +22,26 @@ export interface CommonFlags {
   quiet?: boolean;
 }
 
+/** Flags of the commands that read an existing store (never `--store none`) and print text or JSON. */
+export interface StoreReadFlags {
+  filename?: string[];
+  namespace?: string;
+  store: 'files' | 'kubernetes';
+  outDir: string;
+  kubeconfig?: string;
+  context?: string;
+  output: 'text' | 'json';
+}
+
+/** Flags of `revoke` and `account`, which also write (under the store's lock). */
+export interface StoreWriteFlags extends StoreReadFlags {
+  clusterResourceNamespace: string;
+  adopt: boolean;
+  lockTimeout: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
 export interface Dns01Flags {
   dns01RecursiveNameservers?: string;
   dns01RecursiveNameserversOnly?: boolean;

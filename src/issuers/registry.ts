@@ -5,16 +5,12 @@
  */
 import { issuerKey } from '../spec/types.js';
 import type { IssuerResource } from '../spec/types.js';
-import type { Dns01Options } from '../dns/dns01-options.js';
-import type { Http01Options } from './acme/http01/http01-options.js';
-import type { CommandRunner } from '../shared/command-runner.js';
 import { memo } from '../shared/memo.js';
 import { createCaIssuer, loadCaKeyPair } from './ca.js';
 import type { Issuer } from './issuer.js';
 import { createSelfSignedIssuer } from './self-signed.js';
-import { AcmeRunServices } from './acme/run-services.js';
+import { AcmeRunServices, type AcmeRunOptions } from './acme/run-services.js';
 import type { AcmeBudgetSettings } from './acme/rate-budget.js';
-import type { NewOrderEntry } from '../stores/records.js';
 
 /** Looks up a Secret's data by namespace and name (inputs first, then the store). */
 export type SecretLookup = (namespace: string, name: string) => Promise<{ data: Record<string, Buffer>; source: string; /** Set when the Secret came with the manifests (-f), not from the store. */ inline?: unknown } | undefined>;
@@ -30,28 +26,16 @@ export interface IssuerDeps {
   secretNamespace: string;
 }
 
-export interface RegistryOptions {
+/** The run-wide options of the ACME issuers (AcmeRunOptions), plus what every issuer needs. */
+export interface RegistryOptions extends Omit<AcmeRunOptions, 'budgets'> {
   secrets: SecretLookup;
   saveSecret: IssuerDeps['saveSecret'];
   createSecret?: IssuerDeps['createSecret'];
   /** cert-manager's --cluster-resource-namespace: where a ClusterIssuer's Secrets are. */
   clusterResourceNamespace: string;
   clock: () => Date;
-  dns01: Dns01Options;
-  /** The `--http01-*` flags (default: none given, self-check on). */
-  http01?: Http01Options;
-  /** The environment providers and credential chains see (passed in by the CLI). */
-  env: Record<string, string | undefined>;
-  /** Bound ServiceAccount tokens (Kubernetes TokenRequest), when certctl talks to a cluster. */
-  serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
-  runCommand: CommandRunner;
-  debug: (message: string) => void;
-  /** `certctl/<version>`, the User-Agent of every request to a CA. */
-  userAgent?: string;
   /** ACME CA rate-limit budgets (see RateBudget). */
   acmeBudgets?: AcmeBudgetSettings;
-  /** The new orders this run's Certificates recorded in earlier runs. */
-  orderHistory?: () => Promise<NewOrderEntry[]>;
 }
 
 /** The namespace an issuer's Secrets live in: its own for an Issuer, the cluster resource namespace for a ClusterIssuer. */

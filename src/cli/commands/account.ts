@@ -14,6 +14,7 @@ import type { KeyAlgorithm } from '../../pki/keys.js';
 import type { IssuerResource, Manifests } from '../../spec/types.js';
 import { accountAdminDeps, acmeCommandError } from '../acme-command.js';
 import type { CliContext } from '../context.js';
+import type { StoreWriteFlags } from '../options.js';
 import { ExitCode, usage, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { faultHook, openStore, type OpenedStore } from '../open-store.js';
@@ -21,20 +22,7 @@ import { durationFlag, inputPaths, namespaceFlag } from '../settings.js';
 import { underStoreLock } from '../store-lock.js';
 
 /** Flags every `certctl account` command has. */
-export interface AccountFlags {
-  filename?: string[];
-  namespace?: string;
-  clusterResourceNamespace: string;
-  store: 'files' | 'kubernetes';
-  outDir: string;
-  kubeconfig?: string;
-  context?: string;
-  adopt: boolean;
-  lockTimeout: string;
-  output: 'text' | 'json';
-  verbose?: boolean;
-  quiet?: boolean;
-}
+export type AccountFlags = StoreWriteFlags;
 
 /** What a command adds to an account for output: the Issuers that share it. */
 type Shown = AccountReport & { issuers: { kind: string; namespace?: string; name: string }[] };

@@ -18,12 +18,13 @@ import type { CertificateResource } from '../../spec/types.js';
 import { replaceFile } from '../../stores/fs-atomic.js';
 import { ExitError, type ExitCodeValue } from '../exit-codes.js';
 import type { CliContext } from '../context.js';
+import type { StoreReadFlags } from '../options.js';
 import { concurrencyFlag } from '../settings.js';
 import { parseNamespacedName } from '../../spec/names.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 
 /** Flags of `certctl check`. */
-export interface CheckFlags {
+export interface CheckFlags extends StoreReadFlags {
   servername?: string;
   starttls?: StartTlsProtocol;
   ipv4?: boolean;
@@ -34,13 +35,6 @@ export interface CheckFlags {
   critical: string;
   fetch: boolean;
   expectSecret?: string;
-  filename?: string[];
-  namespace?: string;
-  store: 'files' | 'kubernetes';
-  outDir: string;
-  kubeconfig?: string;
-  context?: string;
-  output: 'text' | 'json';
   metricsFile?: string;
   concurrency: string;
 }

@@ -10,16 +10,10 @@ import { ExitCode, ExitError, type ExitCodeValue } from '../exit-codes.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 import { parseNamespacedName } from '../../spec/names.js';
 import type { CliContext } from '../context.js';
+import type { StoreReadFlags } from '../options.js';
 
 /** Flags of `certctl inspect`. */
-export interface InspectFlags {
-  filename?: string[];
-  namespace?: string;
-  store: 'files' | 'kubernetes';
-  outDir: string;
-  kubeconfig?: string;
-  context?: string;
-  output: 'text' | 'json';
+export interface InspectFlags extends StoreReadFlags {
   caFile?: string;
   fetch: boolean;
   timeout: string;

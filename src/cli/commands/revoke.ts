@@ -5,6 +5,7 @@ import { resolveRevocation } from '../../core/revoke-target.js';
 import { parseRevocationReason } from '../../pki/revocation-reasons.js';
 import { accountAdminDeps, acmeCommandError, NO_MANIFESTS } from '../acme-command.js';
 import type { CliContext } from '../context.js';
+import type { StoreWriteFlags } from '../options.js';
 import { ExitCode, usage, type ExitCodeValue } from '../exit-codes.js';
 import { loadInputs } from '../inputs.js';
 import { faultHook, openStore } from '../open-store.js';
@@ -12,15 +13,7 @@ import { durationFlag, namespaceFlag } from '../settings.js';
 import { underStoreLock } from '../store-lock.js';
 
 /** Flags of `certctl revoke`. */
-export interface RevokeFlags {
-  filename?: string[];
-  namespace?: string;
-  clusterResourceNamespace: string;
-  store: 'files' | 'kubernetes';
-  outDir: string;
-  kubeconfig?: string;
-  context?: string;
-  adopt: boolean;
+export interface RevokeFlags extends StoreWriteFlags {
   certFile?: string;
   keyFile?: string;
   reason?: string;
@@ -28,10 +21,6 @@ export interface RevokeFlags {
   issuer?: string;
   server?: string;
   caFile?: string;
-  lockTimeout: string;
-  output: 'text' | 'json';
-  verbose?: boolean;
-  quiet?: boolean;
 }
 
 /**
