@@ -4,8 +4,9 @@
  * certctl, or fail only with "not supported yet" at the paths listed below.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv';
@@ -16,7 +17,27 @@ import type { SpecIssue } from '../../src/spec/errors.js';
 import { loadManifests } from '../../src/spec/load.js';
 import type { Source } from '../../src/spec/sources.js';
 
-const CRD_DIR = fileURLToPath(new URL('../../../shared/cert-manager-crds/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * cert-manager's CRDs are test data kept outside the repository, in `shared/` beside it: beside
+ * this checkout, or beside the checkout it was cloned from (a CI clone in /tmp), or where
+ * CERTCTL_CRD_DIR says.
+ */
+function findCrdDir(): string {
+  const beside = (repo: string): string => join(repo, '..', 'shared', 'cert-manager-crds');
+  const candidates = [process.env.CERTCTL_CRD_DIR, beside(ROOT)];
+  try {
+    const origin = execFileSync('git', ['-C', ROOT, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const path = origin.startsWith('file://') ? fileURLToPath(origin) : origin;
+    if (isAbsolute(path)) candidates.push(beside(resolve(path)));
+  } catch {
+    // not a git checkout, or no origin: only the other places
+  }
+  return candidates.find((d): d is string => Boolean(d) && existsSync(d!)) ?? beside(ROOT);
+}
+
+const CRD_DIR = findCrdDir();
 const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
 const CM_KINDS = ['Certificate', 'Issuer', 'ClusterIssuer'];
 

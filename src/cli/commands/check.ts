@@ -19,7 +19,6 @@ import { replaceFile } from '../../stores/fs-atomic.js';
 import { ExitError, type ExitCodeValue } from '../exit-codes.js';
 import type { CliContext } from '../context.js';
 import type { StoreReadFlags } from '../options.js';
-import { concurrencyFlag } from '../settings.js';
 import { parseNamespacedName } from '../../spec/names.js';
 import { openStore, type OpenedStore } from '../open-store.js';
 
@@ -57,12 +56,10 @@ export async function checkCommand(ctx: CliContext, inputs: string[], flags: Che
   } catch (err) {
     throw usage((err as Error).message);
   }
-  let concurrency: number;
-  try {
-    concurrency = concurrencyFlag(flags.concurrency);
-  } catch (err) {
-    throw usage((err as Error).message);
-  }
+  // Same rule and words as settings' concurrencyFlag, but exit 3 (Nagios UNKNOWN), and without
+  // loading settings.ts, which brings the issuers' option modules into a command that needs none.
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw usage(`--concurrency: expected 1..64, got ${flags.concurrency}`);
   let targets: CheckTarget[];
   try {
     targets = inputs.map((t) => parseTarget(t, { starttls: flags.starttls, servername: flags.servername }));
