@@ -5,8 +5,9 @@
 #   docker build -t registry.example.com/certctl:0.1.0 .
 #   docker run --rm registry.example.com/certctl:0.1.0 --help
 #
-# Two stages: the first compiles TypeScript with the dev dependencies, the second carries only
-# the compiled JavaScript and the production dependencies.
+# Two stages: the first compiles TypeScript and bundles it (scripts/bundle.mjs) with the dev
+# dependencies, the second carries only the bundle and the production dependencies (the cloud
+# SDKs, which stay outside the bundle and load only when a provider needs them).
 
 # The current Node.js LTS (certctl supports 20 and later; CI runs the tests on 20 and on this one).
 ARG NODE_IMAGE=node:26-trixie-slim
@@ -18,7 +19,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
 RUN npx tsc -p tsconfig.build.json \
+ && node scripts/bundle.mjs \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
@@ -32,7 +35,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist/bundle ./dist/bundle
 COPY bin ./bin
 # Numeric, so that Kubernetes can verify runAsNonRoot (it cannot resolve a user name). 1000 is the
 # image's `node` user; nothing in the image is writable by it, and certctl needs no writable

@@ -6,7 +6,7 @@ import { parseCertificate } from '../../src/pki/parse.js';
 import { ariCertId } from '../../src/renewal/ari.js';
 import { skipUnlessInstalled } from '../helpers/binaries.js';
 import { certificateYaml, startAcmeEnv, tempOut, type AcmeEnv } from '../helpers/acme-env.js';
-import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
+import { MODULE_TREE_BIN, ROOT, runCli } from '../helpers/run-cli.js';
 import { startAriServer, type FakeAriServer } from '../fakes/ari-server.js';
 import { spawn } from 'node:child_process';
 
@@ -19,7 +19,7 @@ const SIGNING = /\/issuers\/acme\/(acme-http|transport\/(jws|jws-signer|jwk|eab|
 /** Runs the built CLI with the import tracer; resolves the result and the module URLs it loaded. */
 function tracedRun(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TRACER, BIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TRACER, MODULE_TREE_BIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -17,7 +17,7 @@ import { parseTarget } from '../../src/check/target.js';
 import { analyzeChain } from '../../src/check/x509/chain-path.js';
 import { matchName } from '../../src/check/x509/hostname.js';
 import type { CertificateResource } from '../../src/spec/types.js';
-import { BIN, ROOT } from '../helpers/run-cli.js';
+import { MODULE_TREE_BIN, ROOT } from '../helpers/run-cli.js';
 
 const DAY = 86_400_000;
 
@@ -213,7 +213,7 @@ test('metrics: one valid exposition, blackbox names, escaped labels, no repeated
 test('check and inspect load no ACME library or cloud SDK', () => {
   const tracer = `${ROOT}test/helpers/import-tracer.mjs`;
   for (const args of [['check', '--help'], ['inspect', '--help'], ['check', '127.0.0.1:1', '--timeout', '1s']]) {
-    const r = spawnSync(process.execPath, ['--import', tracer, BIN, ...args], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', tracer, MODULE_TREE_BIN, ...args], { encoding: 'utf8' });
     const loaded = r.stderr.split('\n').filter((l) => l.startsWith('IMPORT ')).map((l) => l.slice(7));
     assert.ok(loaded.some((u) => u.includes('/dist/cli/main.js')), 'the tracer sees our modules');
     assert.deepEqual(loaded.filter((u) => /acme-client|@aws-sdk|@alicloud|\/dist\/issuers\//.test(u)), [], args.join(' '));

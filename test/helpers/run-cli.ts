@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = `${ROOT}bin/certctl.js`;
+/** The unbundled module tree, for tests that trace which modules a command loads. */
+export const MODULE_TREE_BIN = `${ROOT}test/helpers/module-tree-cli.mjs`;
 
 export interface CliResult {
   code: number | null;

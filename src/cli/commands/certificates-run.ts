@@ -17,6 +17,8 @@ import type { CommonFlags } from '../options.js';
 import { deferredGroups, deferredLines, renderPlanLine, renderResult, summarize, summaryLine, type Summary } from '../reporter.js';
 import type { FleetSettings } from '../fleet-options.js';
 import { selectShard, shardNote } from '../shard-selection.js';
+// Static: every command that prints here has parsed its YAML input, so `yaml` is loaded already.
+import { stringify } from 'yaml';
 
 export interface CertificatesRunSettings {
   command: 'issue' | 'renew' | 'plan';
@@ -141,7 +143,6 @@ async function report(ctx: CliContext, s: CertificatesRunSettings, opened: Opene
     const secrets = opened.memory.manifests();
     if (s.output === 'json') ctx.out(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: secrets }, null, 2)}\n`);
     else {
-      const { stringify } = await import('yaml');
       for (const m of secrets) ctx.out(`---\n${stringify(m, { lineWidth: 0 })}`);
     }
     ctx.note(summaryLine(summary, { plan: false, where: opened.where }));
@@ -170,7 +171,6 @@ async function report(ctx: CliContext, s: CertificatesRunSettings, opened: Opene
 /** -o json or -o yaml of one document. */
 export async function print(ctx: CliContext, s: { output: CommonFlags['output'] }, doc: unknown): Promise<void> {
   if (s.output === 'yaml') {
-    const { stringify } = await import('yaml');
     ctx.out(stringify(doc, { lineWidth: 0 }));
   } else ctx.out(`${JSON.stringify(doc, null, 2)}\n`);
 }
