@@ -56,7 +56,14 @@ export interface OrderHooks {
 
 type FinishHooks = Pick<OrderHooks, 'event' | 'signal' | 'fault' | 'beforeFinalize'>;
 
-const POLL_MIN_MS = 200;
+/**
+ * Order polls without Retry-After: 50 ms, then three times longer each time up to 3 s. A CA that
+ * validates or signs within milliseconds (Pebble, a CA next door) is seen 150 ms sooner than with
+ * a 200 ms first poll, which made fast runs bimodal; one taking a second or more (Let's Encrypt)
+ * costs at most one poll more than doubling from 200 ms would (50, 150, 450, 1350 ms).
+ */
+const POLL_MIN_MS = 50;
+const POLL_GROWTH = 3;
 const POLL_MAX_MS = 3_000;
 const POLL_TIMEOUT_MS = 300_000;
 /**
@@ -236,7 +243,7 @@ async function reportInvalid(http: AcmeHttp, work: Work[], order: Order): Promis
 
 /**
  * POST-as-GET `url` until `done`, after `firstWaitMs`, then honouring Retry-After, else backing
- * off from 200 ms to 3 s.
+ * off from 50 ms to 3 s.
  */
 async function poll<T>(http: AcmeHttp, url: string, done: (x: T) => boolean, signal?: AbortSignal, firstWaitMs = 0): Promise<T> {
   const deadline = Date.now() + POLL_TIMEOUT_MS;
@@ -248,7 +255,7 @@ async function poll<T>(http: AcmeHttp, url: string, done: (x: T) => boolean, sig
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${url} after ${POLL_TIMEOUT_MS / 1000} s`);
     const after = parseRetryAfter(resp.headers['retry-after'], new Date());
     const wait = after ? Math.min(Math.max(after.getTime() - Date.now(), POLL_MIN_MS), MAX_WAIT_MS) : delay;
-    delay = Math.min(delay * 2, POLL_MAX_MS);
+    delay = Math.min(delay * POLL_GROWTH, POLL_MAX_MS);
     await sleep(wait, undefined, { signal });
   }
 }
