@@ -19,10 +19,16 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
   const dataKey = secret.dataKey;
   let keyPem = secret.keyPem;
   const existing = Boolean(keyPem);
+  if (!keyPem && spec.disableAccountKeyGeneration) {
+    throw new Error(`ACME account key Secret ${ns}/${secret.name} (key ${dataKey}) not found and spec.acme.disableAccountKeyGeneration is true`);
+  }
+  const server = acmeServerFor(spec, deps.services.servers, deps.services.serverExtras());
+  // Loaded here, not at the top: a run that only asks ARI never loads the signing code.
+  const signing = Promise.all([import('./acme-http.js'), import('./transport/jws-signer.js')]);
   if (!keyPem) {
-    if (spec.disableAccountKeyGeneration) {
-      throw new Error(`ACME account key Secret ${ns}/${secret.name} (key ${dataKey}) not found and spec.acme.disableAccountKeyGeneration is true`);
-    }
+    // RSA 2048 takes 50-500 ms on the thread pool: the signing code loads and the directory is
+    // fetched meanwhile. A failed fetch is only a miss; registering fetches it again and reports.
+    server.directory(signal).catch(() => undefined);
     keyPem = encodePrivateKey(await generatePrivateKey({ algorithm: 'RSA', size: 2048 }), 'PKCS1');
     // Saved before registering: an account must never exist without its key on our side. Created
     // only if absent where the store can: shards of one fleet starting together generate one key
@@ -49,14 +55,12 @@ export async function openAccount(resource: IssuerResource, spec: AcmeIssuerSpec
     eab = { kid: e.keyID, hmacKey: value };
   }
 
-  // Loaded here, not at the top: a run that only asks ARI never loads the signing code.
-  const [{ AcmeHttp }, { keySigner }] = await Promise.all([import('./acme-http.js'), import('./transport/jws-signer.js')]);
+  const [{ AcmeHttp }, { keySigner }] = await signing;
   try {
     keySigner(keyPem);
   } catch (err) {
     throw new Error(`ACME account key in ${secret.source} (key ${dataKey}) cannot sign ACME requests: ${(err as Error).message}`);
   }
-  const server = acmeServerFor(spec, deps.services.servers, deps.services.serverExtras());
   const contact = spec.email ? [`mailto:${spec.email}`] : undefined;
   if (existing) {
     const found = await lookupAccount(secret, { server, signal });
