@@ -8,12 +8,17 @@
 // no ACME, DNS or provider code. The cloud SDKs stay outside, loaded from node_modules when a
 // provider that needs them runs.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = fileURLToPath(new URL('../dist/bundle', import.meta.url));
+// Chunk names carry content hashes: without this, chunks of earlier builds would pile up.
+rmSync(outdir, { recursive: true, force: true });
 
-await build({
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: ['dist/cli/entry.js'],
   outdir: 'dist/bundle',
   bundle: true,
@@ -29,3 +34,16 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
 });
+
+// In a split bundle, `await import()` of a CommonJS package yields only its default export, not
+// the named exports Node's own loader offers: `const { x } = await import('pkg')` would get
+// undefined at run time. Refuse to build such a bundle rather than ship it.
+const { inputs } = result.metafile;
+const cjsDynamic = Object.entries(inputs).flatMap(([from, input]) =>
+  input.imports.filter((i) => i.kind === 'dynamic-import' && inputs[i.path]?.format === 'cjs').map((i) => `${from} -> ${i.path}`),
+);
+if (cjsDynamic.length > 0) {
+  rmSync(outdir, { recursive: true, force: true });
+  console.error(`scripts/bundle.mjs: dynamic import of a CommonJS module (import it statically, or from an ES module of ours):\n  ${cjsDynamic.join('\n  ')}`);
+  process.exit(1);
+}
