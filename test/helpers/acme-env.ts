@@ -16,11 +16,12 @@ export interface AcmeEnv {
   stop(): Promise<void>;
 }
 
-export async function startAcmeEnv(pebbleOpts: Omit<PebbleOptions, 'dnsPort'> = {}, extraZones: BindZone[] = []): Promise<AcmeEnv> {
+/** `pebbleOpts.dnsPort`: where Pebble resolves (default: the BIND started here), e.g. a server in front of it. */
+export async function startAcmeEnv(pebbleOpts: Omit<PebbleOptions, 'dnsPort'> & { dnsPort?: number } = {}, extraZones: BindZone[] = []): Promise<AcmeEnv> {
   const bind = await startBind({ recursion: true, zones: [...DEFAULT_ZONES, ...extraZones] });
   let pebble: PebbleServer;
   try {
-    pebble = await startPebble({ ...pebbleOpts, dnsPort: bind.port });
+    pebble = await startPebble({ ...pebbleOpts, dnsPort: pebbleOpts.dnsPort ?? bind.port });
   } catch (err) {
     await bind.stop();
     throw err;
