@@ -5,24 +5,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificateYaml, startAcmeEnv } from '../test/helpers/acme-env.js';
-import { measureCertctl, median, printTable } from './measure.js';
+import { measureCertctl, median, printTable, type Measurement } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 function localBundle(n: number): string {
-  const docs = ['apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: selfsigned, namespace: bench}\nspec: {selfSigned: {}}\n'];
-  for (let i = 0; i < n; i++) {
-    docs.push(`apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata: {name: c${i}, namespace: bench}
-spec:
-  secretName: c${i}-tls
-  dnsNames: [c${i}.bench.test]
-  privateKey: {algorithm: ECDSA}
-  issuerRef: {name: selfsigned}
-`);
-  }
-  return docs.join('---\n');
+  let docs = 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: selfsigned, namespace: bench}\nspec: {selfSigned: {}}\n';
+  for (let i = 0; i < n; i++) docs += certificateYaml(`c${i}`, [`c${i}.bench.test`], { issuer: 'selfsigned', namespace: 'bench' });
+  return docs;
+}
+
+/** A table row: the median wall and CPU time of `runs`, their peak RSS, and the wall time per certificate. */
+function row(scenario: string, certificates: number, runs: Measurement[], digits = 2): (string | number)[] {
+  const wall = median(runs.map((m) => m.wallMs));
+  const perCertificate = certificates > 0 ? wall / certificates : undefined;
+  return [
+    scenario,
+    certificates,
+    `${(wall / 1000).toFixed(digits)} s`,
+    `${(median(runs.map((m) => m.cpuMs)) / 1000).toFixed(digits)} s`,
+    `${Math.max(...runs.map((m) => m.maxRssMb)).toFixed(0)} MB`,
+    perCertificate === undefined ? '-' : `${perCertificate.toFixed(perCertificate < 10 ? 2 : 0)} ms`,
+  ];
 }
 
 export async function benchRenew(): Promise<void> {
@@ -33,7 +37,7 @@ export async function benchRenew(): Promise<void> {
     const out = join(dir, 'store');
     const setup = await measureCertctl(['renew', '-f', '-', '--out-dir', out, '--no-jitter', '--concurrency', '8'], yaml);
     if (setup.code !== 0) throw new Error(`setup failed: ${setup.stderr.slice(-2000)}`);
-    rows.push(['1,000 certificates, all due (first issuance, selfSigned ECDSA, concurrency 8)', 1000, `${(setup.wallMs / 1000).toFixed(2)} s`, `${(setup.cpuMs / 1000).toFixed(2)} s`, `${setup.maxRssMb.toFixed(0)} MB`, `${(setup.wallMs / 1000).toFixed(2)} ms`]);
+    rows.push(row('1,000 certificates, all due (first issuance, selfSigned ECDSA, concurrency 8)', 1000, [setup]));
     const idle = [];
     for (let r = 0; r < RUNS; r++) {
       const m = await measureCertctl(['renew', '-f', '-', '--out-dir', out, '--no-jitter', '-o', 'json'], yaml);
@@ -41,13 +45,11 @@ export async function benchRenew(): Promise<void> {
       if (JSON.parse(m.stdout).summary.upToDate !== 1000) throw new Error('expected 1,000 up-to-date certificates');
       idle.push(m);
     }
-    const w = median(idle.map((m) => m.wallMs));
-    rows.push(['1,000 certificates, none due (target <= 0.5 s, <= 120 MB)', 1000, `${(w / 1000).toFixed(2)} s`, `${(median(idle.map((m) => m.cpuMs)) / 1000).toFixed(2)} s`, `${Math.max(...idle.map((m) => m.maxRssMb)).toFixed(0)} MB`, `${(w / 1000).toFixed(2)} ms`]);
+    rows.push(row('1,000 certificates, none due (target <= 0.5 s, <= 120 MB)', 1000, idle));
 
     const version = [];
     for (let r = 0; r < Math.max(RUNS, 5); r++) version.push(await measureCertctl(['--version']));
-    const vw = median(version.map((m) => m.wallMs));
-    rows.push(['certctl --version, cold (target <= 0.10 s)', 0, `${(vw / 1000).toFixed(3)} s`, `${(median(version.map((m) => m.cpuMs)) / 1000).toFixed(3)} s`, `${Math.max(...version.map((m) => m.maxRssMb)).toFixed(0)} MB`, '-']);
+    rows.push(row('certctl --version, cold (target <= 0.10 s)', 0, version, 3));
 
     const env = await startAcmeEnv({ env: { PEBBLE_AUTHZREUSE: '0' } });
     try {
@@ -66,10 +68,10 @@ export async function benchRenew(): Promise<void> {
           runs.push(m);
         }
         const [first, ...rest] = runs;
-        const target = count === 1 ? '0.15' : '0.25';
-        rows.push([`${count} ACME certificate${count === 1 ? '' : 's'}, none due, first run (reads the directory for ARI) (target <= ${target} s)`, count, `${(first!.wallMs / 1000).toFixed(2)} s`, `${(first!.cpuMs / 1000).toFixed(2)} s`, `${first!.maxRssMb.toFixed(0)} MB`, `${(first!.wallMs / count).toFixed(0)} ms`]);
-        const rw = median(rest.map((m) => m.wallMs));
-        rows.push([`${count} ACME certificate${count === 1 ? '' : 's'}, none due, later runs (no request) (target <= ${target} s)`, count, `${(rw / 1000).toFixed(2)} s`, `${(median(rest.map((m) => m.cpuMs)) / 1000).toFixed(2)} s`, `${Math.max(...rest.map((m) => m.maxRssMb)).toFixed(0)} MB`, `${(rw / count).toFixed(0)} ms`]);
+        const what = `${count} ACME certificate${count === 1 ? '' : 's'}, none due`;
+        const target = `(target <= ${count === 1 ? '0.15' : '0.25'} s)`;
+        rows.push(row(`${what}, first run (reads the directory for ARI) ${target}`, count, [first!]));
+        rows.push(row(`${what}, later runs (no request) ${target}`, count, rest));
       }
       for (const concurrency of [1, 4, 8]) {
         const acmeOut = join(dir, `acme-${concurrency}`);
@@ -80,7 +82,7 @@ export async function benchRenew(): Promise<void> {
         const m = await measureCertctl(['renew', '-f', '-', '--out-dir', acmeOut, '--no-jitter', '--concurrency', String(concurrency), ...env.dnsFlags, '-o', 'json'], bundle);
         if (m.code !== 0) throw new Error(`ACME renew failed: ${m.stderr.slice(-2000)}`);
         const issued = JSON.parse(m.stdout).summary.renewed as number;
-        rows.push([`50 due certificates via ACME (Pebble + BIND), concurrency ${concurrency}`, issued, `${(m.wallMs / 1000).toFixed(2)} s`, `${(m.cpuMs / 1000).toFixed(2)} s`, `${m.maxRssMb.toFixed(0)} MB`, `${(m.wallMs / issued).toFixed(0)} ms`]);
+        rows.push(row(`50 due certificates via ACME (Pebble + BIND), concurrency ${concurrency}`, issued, [m]));
       }
     } finally {
       await env.stop();

@@ -5,6 +5,7 @@ import { secretNamespaceOf } from '../issuers/registry.js';
 import type { CertificateStore } from '../stores/store.js';
 import { checkAcmeCertificate } from './plan-acme.js';
 import { vaultSecretRefs } from '../issuers/vault/secret-refs.js';
+import { firstAndMore } from '../shared/first-and-more.js';
 
 export interface PlannedCertificate {
   certificate: CertificateResource;
@@ -173,9 +174,7 @@ export async function planIssuance(manifests: Manifests, store: CertificateStore
 
 /** `Certificate ns/a`, or `Certificates ns/a, ns/b, ns/c and 9,997 more`: an error stays one line for a fleet. */
 function certificateList(certs: CertificateResource[]): string {
-  const shown = certs.slice(0, 3).map((c) => `${c.metadata.namespace}/${c.metadata.name}`).join(', ');
-  if (certs.length === 1) return `Certificate ${shown}`;
-  return certs.length <= 3 ? `Certificates ${shown}` : `Certificates ${shown} and ${(certs.length - 3).toLocaleString('en-US')} more`;
+  return `Certificate${certs.length === 1 ? '' : 's'} ${firstAndMore(certs.map((c) => `${c.metadata.namespace}/${c.metadata.name}`), 3)}`;
 }
 
 /** The Certificate of the inputs that writes each Secret (`namespace/name`). */

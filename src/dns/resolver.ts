@@ -94,5 +94,3 @@ export class Resolver {
     throw new DnsError(`no nameserver answered ${name} ${type}: ${failures.join('; ')}`);
   }
 }
-
-export { parseResolvConf } from './resolv-conf.js';

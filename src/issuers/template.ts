@@ -19,17 +19,14 @@ export function subjectFromSpec(spec: CertificateSpec): SubjectSpec {
   };
 }
 
+/** The subject and the SANs of `spec`: what a CSR and a certificate name alike. */
+function namesFromSpec(spec: CertificateSpec): Pick<CsrRequest, 'subject' | 'dnsNames' | 'ipAddresses' | 'uris' | 'emailAddresses'> {
+  return { subject: subjectFromSpec(spec), dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, uris: spec.uris, emailAddresses: spec.emailAddresses };
+}
+
 /** The CSR a remote issuer (ACME, Vault) is sent for `spec`: its subject, names, usages and isCA. */
 export function csrRequestFromSpec(spec: CertificateSpec): CsrRequest {
-  return {
-    subject: subjectFromSpec(spec),
-    dnsNames: spec.dnsNames,
-    ipAddresses: spec.ipAddresses,
-    uris: spec.uris,
-    emailAddresses: spec.emailAddresses,
-    usages: spec.usages,
-    isCA: spec.isCA,
-  };
+  return { ...namesFromSpec(spec), usages: spec.usages, isCA: spec.isCA };
 }
 
 /**
@@ -44,16 +41,5 @@ export function templateFromSpec(
 ): CertificateTemplate {
   let notAfter = new Date(now.getTime() + spec.durationMs);
   if (notAfterLimit && notAfter > notAfterLimit) notAfter = notAfterLimit;
-  return {
-    subject: subjectFromSpec(spec),
-    dnsNames: spec.dnsNames,
-    ipAddresses: spec.ipAddresses,
-    uris: spec.uris,
-    emailAddresses: spec.emailAddresses,
-    notBefore: now,
-    notAfter,
-    isCA: spec.isCA,
-    usages: spec.usages,
-    publicKey,
-  };
+  return { ...namesFromSpec(spec), notBefore: now, notAfter, isCA: spec.isCA, usages: spec.usages, publicKey };
 }

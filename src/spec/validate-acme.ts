@@ -39,7 +39,6 @@ function readServer(m: MapReader): string {
   return s;
 }
 
-
 function readEab(m: MapReader): AcmeIssuerSpec['externalAccountBinding'] {
   const e = m.map('externalAccountBinding', ['keyID', 'keySecretRef', 'keyAlgorithm']);
   if (!e) return undefined;

@@ -204,7 +204,8 @@ export class FileStore implements CertificateStore {
       );
     }
     if (done.length > 0) entries = readdirSync(dir);
-    const version = readlinkOrUndefined(join(dir, DATA_LINK));
+    // Only a repair above can have moved `..data`.
+    const version = done.length > 0 ? readlinkOrUndefined(join(dir, DATA_LINK)) : current;
     const keys = version ? readdirSync(join(dir, version)).filter((k) => k !== RECORD_FILE) : [];
     const links = entries.filter((e) => !e.startsWith('.') && readlinkOrUndefined(join(dir, e)) === `${DATA_LINK}/${e}`);
     const wrong = [...keys.filter((k) => !links.includes(k)), ...links.filter((l) => !keys.includes(l))];

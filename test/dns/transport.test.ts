@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Resolver, parseResolvConf } from '../../src/dns/resolver.js';
+import { Resolver } from '../../src/dns/resolver.js';
+import { parseResolvConf } from '../../src/dns/resolv-conf.js';
 import { challengeRecordName, dns01TxtValue } from '../../src/dns/challenge-record.js';
 import { DnsTimeoutError } from '../../src/dns/wire/errors.js';
 import { createQuery, encodeMessage } from '../../src/dns/wire/message.js';

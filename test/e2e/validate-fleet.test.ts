@@ -7,21 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { certificateYaml } from '../helpers/acme-env.js';
 import { runCli } from '../helpers/run-cli.js';
 
 function bundle(issuer: string, n: number): string {
-  const docs = [issuer];
-  for (let i = 0; i < n; i++) {
-    docs.push(`apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata: {name: c${i}, namespace: apps}
-spec:
-  secretName: c${i}-tls
-  dnsNames: [c${i}.apps.test]
-  issuerRef: {name: fleet, kind: ClusterIssuer}
-`);
-  }
-  return docs.join('---\n');
+  let docs = issuer;
+  for (let i = 0; i < n; i++) docs += certificateYaml(`c${i}`, [`c${i}.apps.test`], { issuer: 'fleet', issuerKind: 'ClusterIssuer', namespace: 'apps' });
+  return docs;
 }
 
 const SELF_SIGNED = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: fleet}\nspec: {selfSigned: {}}\n';

@@ -78,7 +78,7 @@ export function rfc2136Solver(env: Pick<AcmeEnv, 'bind'>, alg: 'HMACSHA256' | 'H
 }
 
 /** A Certificate manifest. */
-export function certificateYaml(name: string, dnsNames: string[], o: { issuer?: string; namespace?: string; extra?: string } = {}): string {
+export function certificateYaml(name: string, dnsNames: string[], o: { issuer?: string; issuerKind?: 'Issuer' | 'ClusterIssuer'; namespace?: string; extra?: string } = {}): string {
   return `---
 apiVersion: cert-manager.io/v1
 kind: Certificate
@@ -87,7 +87,7 @@ spec:
   secretName: ${name}-tls
   dnsNames: [${dnsNames.map((d) => JSON.stringify(d)).join(', ')}]
   privateKey: {algorithm: ECDSA}
-  issuerRef: {name: ${o.issuer ?? 'pebble'}}
+  issuerRef: {name: ${o.issuer ?? 'pebble'}${o.issuerKind ? `, kind: ${o.issuerKind}` : ''}}
 ${o.extra ?? ''}
 `;
 }

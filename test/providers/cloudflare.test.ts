@@ -7,7 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloudflare as descriptor } from '../../src/providers/cloudflare/descriptor.js';
-import { createCloudflareProvider, zoneCandidates } from '../../src/providers/cloudflare/provider.js';
+import { createCloudflareProvider } from '../../src/providers/cloudflare/provider.js';
+import { zoneAndParents } from '../../src/providers/rest/zones.js';
 import type { CloudflareConfig, CloudflareOptions } from '../../src/providers/cloudflare/provider.js';
 import { createCloudflareShared } from '../../src/providers/cloudflare/shared.js';
 import { exhaustedForMs } from '../../src/providers/cloudflare/api.js';
@@ -128,8 +129,8 @@ describe('cloudflare provider', () => {
   });
 
   it('finds the zone from the DNS zone upward (GET /zones?name=), prefers an active zone, and says which', async () => {
-    assert.deepEqual(zoneCandidates('a.b.example.test.'), ['a.b.example.test', 'b.example.test', 'example.test']);
-    assert.deepEqual(zoneCandidates('test.'), ['test']);
+    assert.deepEqual(zoneAndParents('a.b.example.test.'), ['a.b.example.test', 'b.example.test', 'example.test']);
+    assert.deepEqual(zoneAndParents('test.'), ['test']);
     const notes: string[] = [];
     const p = await withToken(cf.token, FAST, (m) => notes.push(m));
     const r = rec('_acme-challenge.x.sub.example.test.', 'nested', 'sub.example.test.');

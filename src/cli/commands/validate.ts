@@ -8,6 +8,7 @@ import { describeChallenges } from '../reporter.js';
 import { http01OptionsFrom, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
 import { print } from './certificates-run.js';
 import { coreDepsForReading } from './read-only-deps.js';
+import { firstAndMore } from '../../shared/first-and-more.js';
 
 /**
  * `certctl validate`: everything `issue` checks before its first key, write or request — the
@@ -48,7 +49,5 @@ export async function validateCommand(ctx: CliContext, names: string[], flags: C
 /** A fleet's issue order would be one 200 KB line: the text names the first few, `-o json` lists all. */
 function shortList(names: string[], shown = 20): string {
   if (names.length === 0) return 'none';
-  if (names.length <= shown) return names.join(', ');
-  return `${names.slice(0, shown).join(', ')} and ${(names.length - shown).toLocaleString('en-US')} more (-o json lists all)`;
+  return names.length <= shown ? names.join(', ') : `${firstAndMore(names, shown)} (-o json lists all)`;
 }
-

@@ -61,9 +61,6 @@ async function resolveAuth(c: CloudflareConfig, ctx: ProviderContext): Promise<C
   return { kind: 'key', email: c.email.trim(), key };
 }
 
-/** `zone` and its parents down to two labels, nearest first (rest/zones.ts): where the zone may be in Cloudflare. */
-export { zoneAndParents as zoneCandidates };
-
 /** Creates the Cloudflare provider for a `dns01.cloudflare` block. */
 export async function createCloudflareProvider(config: CloudflareConfig, ctx: ProviderContext, options: CloudflareOptions = {}, shared: CloudflareShared = createCloudflareShared()): Promise<CloudflareProvider> {
   const base = cloudflareBaseUrl(ctx.env);
