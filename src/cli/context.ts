@@ -32,28 +32,42 @@ export class CliContext {
   userAgent = 'certctl';
   /** Store lock tokens this process holds: a lock with our pid and another token is a dead predecessor's. */
   readonly heldLockTokens = new Set<string>();
+  /** Everything printed, in order, while set: what a no-op receipt replays (noop-cache.ts). */
+  transcript?: [1 | 2, string][];
+  /** A warning or an error was printed (a run that warns leaves no receipt). */
+  warned = false;
+
+  constructor(readonly argv: string[] = process.argv) {}
 
   /** Writes to stdout; a closed pipe ends the process as SIGPIPE would (`certctl plan | head -1`). */
   out(text: string): void {
     process.stdout.write(text);
+    this.transcript?.push([1, text]);
   }
 
   /** A line on stderr, prefixed `certctl: `. */
   note(message: string): void {
-    if (this.verbosity !== 'quiet') process.stderr.write(`certctl: ${message}\n`);
+    if (this.verbosity !== 'quiet') this.err(`certctl: ${message}\n`);
   }
 
   /** Warnings and errors show even with -q. */
   warn(message: string): void {
-    process.stderr.write(`certctl: ${message}\n`);
+    this.warned = true;
+    this.err(`certctl: ${message}\n`);
   }
 
   /** A cert-manager-style event on stderr, as verbose as asked. */
   event = (e: CertificateEvent): void => {
+    if (e.level === 'warning' || e.level === 'error') this.warned = true;
     if (e.level === 'debug' && this.verbosity !== 'verbose') return;
     if (e.level === 'info' && this.verbosity === 'quiet') return;
-    process.stderr.write(`${renderEvent(e)}\n`);
+    this.err(`${renderEvent(e)}\n`);
   };
+
+  private err(text: string): void {
+    process.stderr.write(text);
+    this.transcript?.push([2, text]);
+  }
 
   /** SIGINT/SIGTERM abort the run's signal so work in flight cleans up (DNS records, hooks) instead of dying mid-step. */
   trapInterrupts(): Interrupts {

@@ -1,4 +1,4 @@
-import { decodeSource, readSources, type Source } from '../spec/sources.js';
+import { decodeSource, readSources, type SeenInput, type Source } from '../spec/sources.js';
 import { SpecError } from '../spec/errors.js';
 import { loadManifests } from '../spec/load.js';
 import { MAX_SOURCE_BYTES } from '../spec/yaml.js';
@@ -6,7 +6,7 @@ import type { Manifests } from '../spec/types.js';
 import type { CliContext } from './context.js';
 
 /** Reads `-f` arguments (files, directories, `-` for stdin, decoded as strictly as files) and loads the manifests. */
-export async function loadInputs(ctx: CliContext, paths: string[], namespace: string | undefined): Promise<Manifests> {
+export async function loadInputs(ctx: CliContext, paths: string[], namespace: string | undefined, seen?: SeenInput): Promise<Manifests> {
   const sources: Source[] = [];
   const files = paths.filter((p) => p !== '-');
   if (paths.includes('-')) {
@@ -16,6 +16,6 @@ export async function loadInputs(ctx: CliContext, paths: string[], namespace: st
     });
     sources.push(decodeSource('<stdin>', bytes));
   }
-  sources.push(...(await readSources(files, sources.reduce((n, s) => n + Buffer.byteLength(s.text), 0))));
+  sources.push(...(await readSources(files, sources.reduce((n, s) => n + Buffer.byteLength(s.text), 0), seen)));
   return loadManifests(sources, { namespace });
 }

@@ -109,6 +109,7 @@ function buildProgram(ctx: CliContext, version: string): Command {
     .addOption(new Option('--timezone <tz>', 'time zone of --schedule (IANA name)').env('CERTCTL_TIMEZONE'))
     .addOption(new Option('--metrics-file <path>', 'write Prometheus metrics (textfile collector format) after each run').env('CERTCTL_METRICS_FILE'))
     .addOption(new Option('--detailed-exit-codes', 'exit 5 when something was renewed').env('CERTCTL_DETAILED_EXIT_CODES').default(false))
+    .option('--no-cache', 'read everything afresh: neither replay nor leave a no-op receipt (see "No-op cache" in the README)')
     .addHelpText('after', RENEW_EXIT_CODES_HELP)
     .exitOverride()
     .action(
@@ -353,7 +354,7 @@ Exit codes:
 
 /** Entry point of bin/certctl: parses argv, runs the command, and sets the exit code. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const ctx = new CliContext();
+  const ctx = new CliContext(argv);
   const version = packageVersion();
   ctx.userAgent = `certctl/${version} node/${process.versions.node}`;
   // The AWS SDK's notice about future Node versions is for developers, not for cron mail; set the

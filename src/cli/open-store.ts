@@ -32,6 +32,8 @@ export interface OpenedStore {
   where: string;
   /** Bound ServiceAccount tokens, with --store kubernetes. */
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
+  /** Files store: the files whose signatures cover what is read for a Secret (the no-op cache). */
+  inputPaths?: (target: SecretTarget) => string[];
   close(): void;
 }
 
@@ -76,8 +78,10 @@ export async function openStore(
   const root = resolve(flags.outDir);
   const { FileStore } = await import('../stores/files.js');
   const { FileLock, shardLockFile } = await import('../stores/file-lock.js');
+  const store = new FileStore({ root, fault });
   return {
-    store: new FileStore({ root, fault }),
+    store,
+    inputPaths: (target) => store.inputPaths(target),
     lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId(), heldTokens, ...(shard ? { name: shardLockFile(shard.index, shard.count) } : {}) }),
     preflight: async () => {},
     where: root,

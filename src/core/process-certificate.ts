@@ -8,6 +8,7 @@ import { evaluate, readinessChain } from '../renewal/chains.js';
 import { decide } from '../renewal/decide.js';
 import { renewalTime } from '../renewal/renewal-time.js';
 import { scheduledRenewal, type ScheduledRenewal } from '../renewal/scheduled-renewal.js';
+import { upToDateUntil } from '../renewal/stable-until.js';
 import type { PolicyInput } from '../renewal/policy-input.js';
 import type { CertificateStore, SecretTarget, StoredCertificate } from '../stores/store.js';
 import type { CertificateEvent, CertificateResult } from './events.js';
@@ -43,6 +44,11 @@ export interface Processed {
   result: CertificateResult;
   /** An earlier run wrote this certificate and its deploy hook has not run yet. */
   deployPending: boolean;
+  /**
+   * Up to date, and nothing was written: the decision stays the same until this moment unless
+   * something it was made from changes (see renewal/stable-until.ts).
+   */
+  stableUntil?: Date;
 }
 
 type Emit = (reason: string, message: string, level?: CertificateEvent['level']) => void;
@@ -79,8 +85,9 @@ export async function processCertificate(entry: PlannedCertificate, ctx: Process
   const deployPending = Boolean(stored?.status?.deployPending);
   let input: PolicyInput | undefined;
   let result: CertificateResult;
+  let stableUntil: Date | undefined;
   try {
-    ({ input, result } = await decideAndIssue(entry, ctx, issuer, stored, status, emit, base));
+    ({ input, result, stableUntil } = await decideAndIssue(entry, ctx, issuer, stored, status, emit, base));
   } catch (err) {
     result = failed(ctx.signal?.aborted ? 'Interrupted' : 'Failed', (err as Error).message, stored?.location).result;
   }
@@ -90,6 +97,7 @@ export async function processCertificate(entry: PlannedCertificate, ctx: Process
   return {
     result: { ...result, ...(entry.challenges ? { challenges: entry.challenges } : {}), ready, ...(s.failedIssuanceAttempts ? { failedIssuanceAttempts: s.failedIssuanceAttempts } : {}), ...(s.lastFailureTime ? { lastFailureTime: s.lastFailureTime } : {}) },
     deployPending,
+    ...(stableUntil ? { stableUntil } : {}),
   };
 }
 
@@ -101,7 +109,7 @@ async function decideAndIssue(
   status: StatusWriter,
   emit: Emit,
   base: Pick<CertificateResult, 'name' | 'namespace' | 'secretName' | 'dnsNames'>,
-): Promise<{ input: PolicyInput; result: CertificateResult }> {
+): Promise<{ input: PolicyInput; result: CertificateResult; stableUntil?: Date }> {
   const cert = entry.certificate;
   if (!ctx.dryRun) await issuer.recover?.(status.issuerSlot(), emit, ctx.signal);
   const now = ctx.clock();
@@ -111,8 +119,12 @@ async function decideAndIssue(
   // ARI's fallback is the lifetime rule; the windows apply on top of either (scheduledRenewal).
   const fallback = leaf ? renewalTime(leaf.notBefore, leaf.notAfter, cert.spec) : undefined;
   let ariWindow: CertificateResult['ariWindow'];
+  let recheckAt: Date | undefined;
   if (ctx.useAri && leaf && fallback && issuer.renewalWindow && !cert.spec.renewalDisabled) {
-    const w = await issuer.renewalWindow(leaf, status.issuerSlot(), { now, nextRunAt: ctx.nextRunAt, fallback, random: ctx.random, event: emit, signal: ctx.signal });
+    const recheck = (at: Date): void => {
+      recheckAt = at;
+    };
+    const w = await issuer.renewalWindow(leaf, status.issuerSlot(), { now, nextRunAt: ctx.nextRunAt, fallback, random: ctx.random, event: emit, signal: ctx.signal, recheckAt: recheck });
     if (w) {
       input.ari = { at: w.at, renewBy: w.renewBy };
       ariWindow = { start: w.window.start.toISOString(), end: w.window.end.toISOString(), ...(w.explanationURL ? { explanationURL: w.explanationURL } : {}) };
@@ -136,7 +148,8 @@ async function decideAndIssue(
       emit('SecretUpdated', `the Secret no longer matched the spec: ${stale.why.join('; ')} (same certificate and key)`);
       return { input, result: { ...at, action: 'up-to-date', reason: 'UpToDate', message: `${message}; Secret updated: ${stale.why.join('; ')}`, location: written.location, files: written.files } };
     }
-    return { input, result: { ...at, action: 'up-to-date', reason: 'UpToDate', message } };
+    const stableUntil = leaf ? upToDateUntil({ now, notAfter: leaf.notAfter, renewalAt: schedule?.at, nextRunAt: ctx.nextRunAt, recheckAt }) : undefined;
+    return { input, result: { ...at, action: 'up-to-date', reason: 'UpToDate', message }, stableUntil };
   }
   if (decision.action === 'backing-off') {
     emit('BackingOff', decision.message, 'warning');

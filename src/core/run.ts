@@ -78,6 +78,11 @@ export interface RunOutcome {
   /** Set when another run holds the store's lock: nothing was done. */
   lockHeldBy?: string;
   hookFailures: HookFailure[];
+  /**
+   * Every certificate was up to date and nothing ran or was written for it: until this moment,
+   * the same inputs give the same outcome (see renewal/stable-until.ts).
+   */
+  stableUntil?: Date;
 }
 
 /** A checked plan and the run's issuers, ready to execute (or to report, for `validate`). */
@@ -238,7 +243,8 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, sec
   // Results in plan order (CAs first), whatever order they finish in.
   const processed = await Promise.all(plan.map(run));
   const results = processed.map((p) => p.result);
-  if (settings.dryRun || !hooks) return { results, hookFailures };
+  const stableUntil = stableUntilOf(processed);
+  if (settings.dryRun || !hooks) return { results, hookFailures, ...(stableUntil ? { stableUntil } : {}) };
 
   if (hooks.deploy) hookFailures.push(...(await runDeployHooks(deps, hooks, processed)));
   // A deferral is decided before the pre-hook would run, so it brings no post-hook either.
@@ -247,7 +253,17 @@ async function execute(plan: PlannedCertificate[], registry: IssuerRegistry, sec
     const failure = await runHook(deps.runCommand, 'post', hooks.post, hooks.env, hooks, deps.signal);
     if (failure) hookFailures.push(failure);
   }
-  return { results, hookFailures };
+  return { results, hookFailures, ...(stableUntil && hookFailures.length === 0 ? { stableUntil } : {}) };
+}
+
+/** The earliest moment any certificate's decision may change; undefined unless all were left alone. */
+function stableUntilOf(processed: Processed[]): Date | undefined {
+  let until: number | undefined;
+  for (const p of processed) {
+    if (!p.stableUntil || p.deployPending) return undefined;
+    until = Math.min(until ?? Infinity, p.stableUntil.getTime());
+  }
+  return until === undefined ? undefined : new Date(until);
 }
 
 /** Bounds how many certificates are in flight. */

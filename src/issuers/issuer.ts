@@ -72,6 +72,11 @@ export interface RenewalWindowRequest {
   random: () => number;
   event: IssuerEvent;
   signal?: AbortSignal;
+  /**
+   * Told when the issuer will next look outside the store (the CA's renewalInfo, at its
+   * Retry-After): the answer may change then even if nothing stored does.
+   */
+  recheckAt?: (at: Date) => void;
 }
 
 /** An issuance left to a later run (a CA rate-limit budget is used up): not a failure. */

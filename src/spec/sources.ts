@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { signatureOfStats } from '../shared/file-signature.js';
 import { SpecError } from './errors.js';
 import type { SpecIssue } from './errors.js';
 import { MAX_SOURCE_BYTES } from './yaml.js';
@@ -56,14 +57,21 @@ export function decodeSource(name: string, bytes: Uint8Array): Source {
   return { name, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
 }
 
+/**
+ * Told the signature (shared/file-signature.ts) of each file and directory read, taken before
+ * its content is, so that a change while or after it is read shows as a different signature.
+ */
+export type SeenInput = (path: string, signature: string) => void;
+
 /** Reads at most MAX_SOURCE_BYTES + 1 bytes, after checking that `path` is a regular file. */
-async function readFileCapped(path: string): Promise<Source> {
+async function readFileCapped(path: string, seen?: SeenInput): Promise<Source> {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused by fstat right after.
   const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const st = await fh.stat();
+    const st = await fh.stat({ bigint: true });
     if (!st.isFile()) throw new SpecError([issue(path, 'not a regular file')]);
-    if (st.size > MAX_SOURCE_BYTES) throw new SpecError([issue(path, 'larger than 1 MiB')]);
+    if (st.size > BigInt(MAX_SOURCE_BYTES)) throw new SpecError([issue(path, 'larger than 1 MiB')]);
+    seen?.(path, signatureOfStats(st));
     // Sizes can lie (procfs, a file being appended to): read to the cap + 1 and look.
     const buf = Buffer.alloc(MAX_SOURCE_BYTES + 1);
     let n = 0;
@@ -91,7 +99,7 @@ async function listDirectory(dir: string): Promise<string[]> {
  * caller's job: read it and call `decodeSource('<stdin>', bytes)`. All problems are collected
  * and thrown as one SpecError, each at line 1, column 1 of the file concerned.
  */
-export async function readSources(paths: string[], alreadyRead = 0): Promise<Source[]> {
+export async function readSources(paths: string[], alreadyRead = 0, seen?: SeenInput): Promise<Source[]> {
   const sources: Source[] = [];
   const issues: SpecIssue[] = [];
   let total = alreadyRead;
@@ -99,7 +107,7 @@ export async function readSources(paths: string[], alreadyRead = 0): Promise<Sou
   const readOne = async (path: string): Promise<void> => {
     if (capped) return;
     try {
-      const source = await readFileCapped(path);
+      const source = await readFileCapped(path, seen);
       total += Buffer.byteLength(source.text);
       if (total > MAX_TOTAL_INPUT_BYTES) {
         capped = true;
@@ -115,7 +123,10 @@ export async function readSources(paths: string[], alreadyRead = 0): Promise<Sou
   for (const path of paths) {
     let isDir = false;
     try {
-      isDir = (await stat(path)).isDirectory();
+      const st = await stat(path, { bigint: true });
+      isDir = st.isDirectory();
+      // A directory's signature changes when a file is added, removed or renamed in it.
+      if (isDir) seen?.(path, signatureOfStats(st));
     } catch (err) {
       issues.push(issue(path, describeError(err)));
       continue;

@@ -64,6 +64,28 @@ export class FileStore implements CertificateStore {
     return { data, record, status: await this.readStatus(dir), location: dir };
   }
 
+  /**
+   * The paths whose signatures (shared/file-signature.ts) change whenever what `read` or
+   * `readSecretData` returns for `target` may: the directory (any entry added, removed or renamed
+   * over, `..data` switched), `..data`, the status, the current version and each of its files (an
+   * edit in place through a data-key link).
+   */
+  inputPaths(target: SecretTarget): string[] {
+    const dir = this.dirFor(target);
+    const paths = [dir, join(dir, DATA_LINK), join(dir, STATUS_FILE)];
+    const version = readlinkOrUndefined(join(dir, DATA_LINK));
+    if (version && isVersionDir(version)) {
+      const versionDir = join(dir, version);
+      paths.push(versionDir);
+      try {
+        for (const entry of readdirSync(versionDir)) paths.push(join(versionDir, entry));
+      } catch {
+        // A dangling `..data`: the directory's own signature covers its repair.
+      }
+    }
+    return paths;
+  }
+
   async readSecretData(target: SecretTarget): Promise<Record<string, Buffer> | undefined> {
     const dir = this.dirFor(target);
     if (!(await this.isRealDir(dir))) return undefined;

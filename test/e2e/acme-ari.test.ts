@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCertificate } from '../../src/pki/parse.js';
 import { ariCertId } from '../../src/renewal/ari.js';
@@ -85,5 +85,25 @@ describe('renew follows the CA\'s renewal window (ARI)', { skip }, () => {
     assert.match(r.stderr, /the CA changed its renewal window: https:\/\/ca\.example\/incident/);
     assert.ok((await readdir(dir)).includes('tls.crt'));
     await rm(out, { recursive: true });
+  });
+  test('a no-op receipt lasts only until the CA is to be asked again (its Retry-After)', async () => {
+    const out = await tempOut();
+    const file = join(out, 'ari.yaml');
+    await writeFile(file, yaml().replace(/name: ari\b/g, 'name: ari-cache').replace('ari-tls', 'ari-cache-tls').replace('ari.example.test', 'ari-cache.example.test'));
+    const cacheEnv = { CERTCTL_CACHE_DIR: join(out, 'cache') };
+    const renew = () => runCli(['renew', '-f', file, '--out-dir', out, '--no-jitter', ...env.dnsFlags, '-o', 'json'], { env: cacheEnv });
+    assert.equal((await renew()).code, 0);
+    const dir = join(out, 'default/ari-cache-tls');
+    const leaf = parseCertificate((await readFile(join(dir, 'tls.crt'), 'utf8')).split(/(?<=-----END CERTIFICATE-----)/)[0]);
+    ari.set(ariCertId(leaf), { window: { start: new Date(Date.now() + 20 * DAY), end: new Date(Date.now() + 21 * DAY) }, retryAfter: '600' });
+    assert.equal((await renew()).code, 0); // asks the CA, stores its answer: no receipt from a run that wrote
+    await new Promise((r) => setTimeout(r, 2_100));
+    const calm = await renew();
+    assert.equal(JSON.parse(calm.stdout).certificates[0].action, 'up-to-date');
+    const status = JSON.parse(await readFile(join(dir, '.certctl-status.json'), 'utf8')) as { issuer: { acme: { ari: { nextCheck: string } } } };
+    const [name] = await readdir(join(out, 'cache/noop'));
+    const receipt = JSON.parse(await readFile(join(out, 'cache/noop', name!), 'utf8')) as { validUntil: number };
+    assert.equal(receipt.validUntil, Date.parse(status.issuer.acme.ari.nextCheck), 'valid until the CA is asked again, 10 min on');
+    await rm(out, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BIN, MODULE_TREE_BIN, ROOT } from '../helpers/run-cli.js';
 
@@ -58,4 +58,23 @@ test('bin/certctl.js runs the bundle, which keeps the lazy loading of the module
     assert.deepEqual(files.filter((f) => f.startsWith(BUNDLE_DIR) && ACME_CLIENT_CODE.test(readFileSync(f, 'utf8'))), [], `${args[0]} loads no chunk of ACME client code`);
   }
   spawnSync('rm', ['-rf', out]);
+});
+
+test('a renew replayed from the no-op cache loads only the entry and the cache, a few KB of the bundle', async () => {
+  const out = tempDir();
+  const env = { ...process.env, CERTCTL_CACHE_DIR: `${out}/cache` };
+  const args = ['renew', '-f', 'examples/self-signed/certificate.yaml', '--out-dir', out];
+  assert.equal(spawnSync(process.execPath, [BIN, 'issue', ...args.slice(1)], { env }).status, 0);
+  // The cache trusts only inputs that have not changed for 2 s.
+  await new Promise((r) => setTimeout(r, 2_100));
+  assert.equal(spawnSync(process.execPath, [BIN, ...args], { env }).status, 0);
+  const r = spawnSync(process.execPath, ['--import', TRACER, BIN, ...args], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /UpToDate/);
+  const files = ownFiles([...new Set(r.stderr.split('\n').filter((l) => l.startsWith('IMPORT ')).map((l) => l.slice(7)))]);
+  assert.ok(files.some((f) => f.startsWith(BUNDLE_DIR)), 'the tracer sees the bundle');
+  assert.deepEqual(files.filter((f) => f !== BIN && !f.startsWith(BUNDLE_DIR)), []);
+  const bytes = files.filter((f) => f.startsWith(BUNDLE_DIR)).reduce((n, f) => n + statSync(f).size, 0);
+  assert.ok(bytes < 24_576, `the replay read ${bytes} bytes of bundle (${files.map((f) => f.slice(BUNDLE_DIR.length)).join(', ')})`);
+  rmSync(out, { recursive: true, force: true });
 });

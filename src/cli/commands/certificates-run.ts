@@ -17,6 +17,7 @@ import type { CommonFlags } from '../options.js';
 import { deferredGroups, deferredLines, renderPlanLine, renderResult, summarize, summaryLine, type Summary } from '../reporter.js';
 import type { FleetSettings } from '../fleet-options.js';
 import { selectShard, shardNote } from '../shard-selection.js';
+import type { NoopRecorder } from '../noop-recorder.js';
 // Static: every command that prints here has parsed its YAML input, so `yaml` is loaded already.
 import { stringify } from 'yaml';
 
@@ -44,6 +45,8 @@ export interface CertificatesRunSettings {
   afterLoad?: (manifests: Manifests) => Promise<void>;
   /** `--shard`, the Kubernetes API rate limit. */
   fleet?: FleetSettings;
+  /** renew: follows what the run reads, for the no-op cache. */
+  noop?: NoopRecorder;
 }
 
 export interface CertificatesRunReport {
@@ -57,7 +60,7 @@ export interface CertificatesRunReport {
 
 export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRunSettings, interrupts: Interrupts): Promise<CertificatesRunReport> {
   const startedAt = Date.now();
-  const all = await loadInputs(ctx, s.paths, s.namespace);
+  const all = await loadInputs(ctx, s.paths, s.namespace, s.noop?.seen);
   for (const note of all.notes) ctx.note(note);
   await s.afterLoad?.(all);
   // A shard sees only its Certificates, so everything below (RBAC checks, plan, lock) is per shard.
@@ -74,7 +77,7 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
     const outcome = await runCertificates(
       manifests,
       {
-        store: opened.store,
+        store: s.noop ? s.noop.watch(opened.store, opened.inputPaths) : opened.store,
         clock: () => new Date(),
         emit: ctx.event,
         signal: interrupts.signal,

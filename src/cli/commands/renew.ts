@@ -12,6 +12,8 @@ import type { Summary } from '../reporter.js';
 import { concurrencyFlag, dns01OptionsFrom, durationFlag, http01OptionsFrom, inputPaths, namespaceFlag, selectorFlag } from '../settings.js';
 import { runCertificatesCommand, type CertificatesRunSettings } from './certificates-run.js';
 import { fleetSettings, type FleetFlags } from '../fleet-options.js';
+import { currentInvocation } from '../noop-cache.js';
+import { NoopRecorder } from '../noop-recorder.js';
 
 export interface RenewFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteFlags, FleetFlags {
   leaseNamespace?: string;
@@ -26,6 +28,8 @@ export interface RenewFlags extends CommonFlags, Dns01Flags, Http01Flags, WriteF
   timezone?: string;
   metricsFile?: string;
   detailedExitCodes: boolean;
+  /** false with --no-cache. */
+  cache: boolean;
 }
 
 /** The typed settings of one renew (or plan) run; parsed before anything is read or contacted. */
@@ -104,15 +108,45 @@ export async function renewCommand(ctx: CliContext, names: string[], flags: Rene
 
 async function renewOnce(ctx: CliContext, flags: RenewFlags, settings: Omit<CertificatesRunSettings, 'nextRunAt'>, interrupts: Interrupts): Promise<ExitCodeValue> {
   const nextRunAt = await nextRun(flags, new Date());
-  const report = await runCertificatesCommand(ctx, { ...settings, nextRunAt }, interrupts);
-  if (flags.metricsFile && settings.command === 'renew' && report.outcome && report.summary && report.manifests) {
-    try {
-      await writeMetrics(flags.metricsFile, report.manifests, report.outcome.results, report.summary, report.startedAt);
-    } catch (err) {
-      throw new ExitError(ExitCode.CertificateFailed, `error: --metrics-file ${flags.metricsFile}: ${classify(err).message.replace(/^error: /, '')}`);
+  const noop = leavesReceipt(ctx, flags, settings) ? new NoopRecorder(currentInvocation(ctx.argv), Date.now()) : undefined;
+  if (noop) ctx.transcript = [];
+  try {
+    const report = await runCertificatesCommand(ctx, { ...settings, nextRunAt, noop }, interrupts);
+    if (flags.metricsFile && settings.command === 'renew' && report.outcome && report.summary && report.manifests) {
+      try {
+        await writeMetrics(flags.metricsFile, report.manifests, report.outcome.results, report.summary, report.startedAt);
+      } catch (err) {
+        throw new ExitError(ExitCode.CertificateFailed, `error: --metrics-file ${flags.metricsFile}: ${classify(err).message.replace(/^error: /, '')}`);
+      }
     }
+    const code = interrupts.exitCode() ?? report.code;
+    noop?.finish(code === ExitCode.Ok && !ctx.warned ? report.outcome?.stableUntil : undefined, ctx.transcript ?? []);
+    return code;
+  } catch (err) {
+    noop?.finish(undefined, []);
+    throw err;
+  } finally {
+    ctx.transcript = undefined;
   }
-  return interrupts.exitCode() ?? report.code;
+}
+
+/**
+ * Whether this run may leave a no-op receipt (cli/noop-cache.ts): a one-shot renew of the files
+ * store, from files, whose output depends on nothing but what it reads and the clock. Not with -v
+ * (debug lines would be replayed stale), --force, --dry-run, --schedule (a daemon), a metrics file
+ * (rewritten by each run), stdin, or --no-cache.
+ */
+function leavesReceipt(ctx: CliContext, flags: RenewFlags, settings: Omit<CertificatesRunSettings, 'nextRunAt'>): boolean {
+  return (
+    settings.command === 'renew' &&
+    flags.cache !== false &&
+    settings.store.store === 'files' &&
+    !settings.force &&
+    !flags.schedule &&
+    !flags.metricsFile &&
+    ctx.verbosity !== 'verbose' &&
+    !settings.paths.includes('-')
+  );
 }
 
 /**

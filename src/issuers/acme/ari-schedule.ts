@@ -27,7 +27,14 @@ export async function ariRenewalWindow(
   let state: AriState | undefined = acme?.ari?.serial === leaf.serialHex ? acme.ari : undefined;
   const backoff = acme?.ariBackoff?.serial === leaf.serialHex ? Date.parse(acme.ariBackoff.until) : NaN;
   const backedOff = backoff > now.getTime();
-  if (!state && backedOff) return undefined;
+  // When the CA is asked next: the window may change then.
+  let recheck = backedOff ? backoff : undefined;
+  const settle = <T>(value: T): T => {
+    const next = recheck ?? (state?.nextCheck ? Date.parse(state.nextCheck) : NaN);
+    req.recheckAt?.(new Date(Number.isNaN(next) ? now.getTime() : next));
+    return value;
+  };
+  if (!state && backedOff) return settle(undefined);
   if (!backedOff && (!state || !state.nextCheck || Date.parse(state.nextCheck) <= now.getTime())) {
     try {
       // renewalInfo is unauthenticated: the server's account-less client (no key, no JWS) serves
@@ -39,7 +46,8 @@ export async function ariRenewalWindow(
         // run (a no-op run over many certificates then sends nothing to the CA).
         const until = new Date(now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
         await slot.update((s) => ({ ...s, acme: { ...s?.acme, ariBackoff: { serial: leaf.serialHex, until } } }));
-        return undefined;
+        recheck = Date.parse(until);
+        return settle(undefined);
       }
       const nextCheck = new Date(info.retryAfter?.getTime() ?? now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
       const changed = !state || state.windowStart !== info.window.start.toISOString() || state.windowEnd !== info.window.end.toISOString();
@@ -58,10 +66,11 @@ export async function ariRenewalWindow(
       // Not again before the CA's Retry-After (else 6 h): a failing ARI must not cost a request per certificate and run.
       const until = new Date((err instanceof AriError && err.retryAfter ? err.retryAfter.getTime() : 0) || now.getTime() + DEFAULT_ARI_RETRY_MS).toISOString();
       await slot.update((s) => ({ ...s, acme: { ...s?.acme, ariBackoff: { serial: leaf.serialHex, until } } }));
-      if (!state) return undefined;
+      recheck = Date.parse(until);
+      if (!state) return settle(undefined);
     }
   }
-  if (!state) return undefined;
+  if (!state) return settle(undefined);
   const window = { start: new Date(state.windowStart), end: new Date(state.windowEnd) };
   const d = ariDecision({
     window,
@@ -74,10 +83,10 @@ export async function ariRenewalWindow(
   });
   const final: AriState = { ...state, chosen: (d.chosen ?? d.at).toISOString() };
   if (JSON.stringify(final) !== JSON.stringify(acme?.ari)) await slot.update((s) => ({ ...s, acme: { ...s?.acme, ari: final } }));
-  return {
+  return settle({
     at: d.at,
     renewBy: d.renew ? new Date(Math.max(d.at.getTime(), now.getTime())) : now,
     window,
     ...(state.explanationURL ? { explanationURL: state.explanationURL } : {}),
-  };
+  });
 }
