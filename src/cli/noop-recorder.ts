@@ -3,7 +3,7 @@
  * decision was made from, and leaves a receipt only if the run was a clean no-op and nothing it
  * read changed while it ran.
  */
-import { changedSince, fileSignature } from '../shared/file-signature.js';
+import { ABSENT, changedSince, fileSignature } from '../shared/file-signature.js';
 import type { CertificateStore, SecretTarget } from '../stores/store.js';
 import { codeDependency, forgetReceipt, MAX_RECEIPT_AGE_MS, writeReceipt, type Dependency, type Invocation } from './noop-cache.js';
 
@@ -39,12 +39,14 @@ export class NoopRecorder {
    * read); any write or repair means the run was no no-op. Only a store that can name the files
    * behind a Secret (files) can be watched; with another, the run leaves no receipt.
    */
-  watch(store: CertificateStore, inputPaths: ((target: SecretTarget) => string[]) | undefined): CertificateStore {
-    if (!inputPaths) {
+  watch(store: CertificateStore, inputPaths: ((target: SecretTarget) => string[]) | undefined, lockFile: string | undefined): CertificateStore {
+    if (!inputPaths || !lockFile) {
       this.spoiled = true;
       return store;
     }
     this.inputPaths = inputPaths;
+    // While another run holds the store, a renew waits for it (then exits 3): never replayed then.
+    this.add([lockFile, 0, ABSENT]);
     const note = (t: SecretTarget): void => {
       this.targets.push(t);
       for (const path of this.inputPaths(t)) this.add([path, 0, fileSignature(path)]);

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { CertificateStore, SecretTarget, StoreLock } from '../stores/store.js';
 import type { MemoryStore } from '../stores/memory.js';
@@ -34,6 +34,8 @@ export interface OpenedStore {
   serviceAccountToken?: (namespace: string, name: string, audiences: string[]) => Promise<string>;
   /** Files store: the files whose signatures cover what is read for a Secret (the no-op cache). */
   inputPaths?: (target: SecretTarget) => string[];
+  /** Files store: the lock file, which exists while a run holds the store. */
+  lockFile?: string;
   close(): void;
 }
 
@@ -77,12 +79,14 @@ export async function openStore(
   }
   const root = resolve(flags.outDir);
   const { FileStore } = await import('../stores/files.js');
-  const { FileLock, shardLockFile } = await import('../stores/file-lock.js');
+  const { FileLock, LOCK_FILE, shardLockFile } = await import('../stores/file-lock.js');
   const store = new FileStore({ root, fault });
+  const lockName = shard ? shardLockFile(shard.index, shard.count) : LOCK_FILE;
   return {
     store,
     inputPaths: (target) => store.inputPaths(target),
-    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId(), heldTokens, ...(shard ? { name: shardLockFile(shard.index, shard.count) } : {}) }),
+    lockFile: join(root, lockName),
+    lock: () => new FileLock({ root, pid: process.pid, hostname: hostname(), isAlive, bootId: bootId(), heldTokens, name: lockName }),
     preflight: async () => {},
     where: root,
     close: () => {},

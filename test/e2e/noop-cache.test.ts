@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openssl, ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
@@ -31,7 +31,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliResul
   return runCli(args, { cwd: dir, env: { CERTCTL_CACHE_DIR: cache, ...env } });
 }
 
-const renewArgs = (...more: string[]): string[] => ['renew', '-f', manifest, '--out-dir', out, ...more];
+const renewArgs = (...more: string[]): string[] => ['renew', '-f', manifest, '--out-dir', out, '--lock-timeout', '1s', ...more];
 
 /** The one receipt file, and its text ('' when there is none). */
 function receipt(): { path: string; text: string } {
@@ -127,6 +127,22 @@ test('a changed manifest, a touched manifest or an edited certificate file means
   assert.match(changed.r.stdout, /issued {6}sandbox\/web /);
   assert.match(openssl(['x509', '-noout', '-ext', 'subjectAltName', '-in', join(out, 'sandbox/web-tls/tls.crt')]), /www\.sandbox\.test/);
   assert.equal(receipt().text, '', 'a run that issued leaves no receipt');
+});
+
+test('while another run holds the store, renew waits for it as always (exit 3 here), never replays', async () => {
+  await sleep(RACY_WAIT_MS);
+  await renew();
+  assert.equal((await renew()).replayed, true);
+  const lock = join(out, '.certctl.lock');
+  const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  writeFileSync(lock, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), holder: 'certctl renew', bootId, token: 'held-by-the-test' }));
+  try {
+    const held = await renew();
+    assert.equal(held.r.code, 3, held.r.stderr);
+    assert.match(held.r.stderr, /locked by/);
+  } finally {
+    rmSync(lock, { force: true });
+  }
 });
 
 test('a receipt past its moment, or one others could have written, is not replayed', async () => {

@@ -77,7 +77,7 @@ export async function runCertificatesCommand(ctx: CliContext, s: CertificatesRun
     const outcome = await runCertificates(
       manifests,
       {
-        store: s.noop ? s.noop.watch(opened.store, opened.inputPaths) : opened.store,
+        store: s.noop ? s.noop.watch(opened.store, opened.inputPaths, opened.lockFile) : opened.store,
         clock: () => new Date(),
         emit: ctx.event,
         signal: interrupts.signal,
