@@ -20,7 +20,7 @@ export async function run(argv: string[] = process.argv): Promise<void> {
   // A renew that would find nothing due again replays its last run (see noop-cache.ts).
   if (args[0] === 'renew' && !args.includes('--no-cache')) {
     const { currentInvocation, replayNoop } = await import('./noop-cache.js');
-    if (replayNoop(currentInvocation(argv))) return;
+    if (await replayNoop(currentInvocation(argv))) return;
   }
   const { main } = await import('./main.js');
   await main(argv);

@@ -87,7 +87,7 @@ export class NoopRecorder {
    * warning), writes the receipt if everything read is still as it was read and was not changed
    * just before; otherwise removes any earlier receipt of this invocation.
    */
-  finish(stableUntil: Date | undefined, output: [1 | 2, string][]): void {
+  finish(stableUntil: Date | undefined, output: [1 | 2, string][], metrics?: { path: string; text: string }): void {
     const deps = this.cleanDependencies(stableUntil);
     if (!deps || !stableUntil) {
       forgetReceipt(this.inv);
@@ -98,6 +98,7 @@ export class NoopRecorder {
       validUntil: Math.min(stableUntil.getTime(), this.startedAt + MAX_RECEIPT_AGE_MS),
       deps,
       output,
+      ...(metrics ? { metrics } : {}),
     });
   }
 

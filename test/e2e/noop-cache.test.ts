@@ -178,3 +178,25 @@ test('the receipt lasts until the first renewal time', async () => {
   const r = JSON.parse(readFileSync(join(cache, 'noop', name), 'utf8')) as { validUntil: number };
   assert.equal(r.validUntil, Date.parse(renewalTime));
 });
+
+test('with --metrics-file, the replay writes the metrics again, with its own run time', async () => {
+  const metrics = join(dir, 'certctl.prom');
+  const args = renewArgs('--metrics-file', metrics);
+  await sleep(RACY_WAIT_MS);
+  const full = await cli(args);
+  assert.equal(full.code, 0, full.stderr);
+  const name = readdirSync(join(cache, 'noop')).find((n) => readFileSync(join(cache, 'noop', n), 'utf8').includes(metrics));
+  assert.ok(name, 'a run with a metrics file leaves a receipt too');
+  const before = readFileSync(metrics, 'utf8');
+  const receiptText = readFileSync(join(cache, 'noop', name), 'utf8');
+  await sleep(1_100);
+  const replay = await cli(args);
+  assert.equal(replay.code, 0);
+  assert.equal(readFileSync(join(cache, 'noop', name), 'utf8'), receiptText, 'replayed');
+  const after = readFileSync(metrics, 'utf8');
+  const stamp = (t: string): number => Number(/^certctl_last_run_timestamp_seconds (\S+)$/m.exec(t)![1]);
+  assert.ok(stamp(after) > stamp(before), 'the run time is the replay\'s');
+  const samples = (t: string): string => t.split('\n').filter((l) => !/^certctl_last_run_(timestamp|duration)_seconds /.test(l)).join('\n');
+  assert.equal(samples(after), samples(before), 'every other sample is the same');
+  assert.match(after, /^certmanager_certificate_expiration_timestamp_seconds\{/m);
+});

@@ -112,15 +112,16 @@ async function renewOnce(ctx: CliContext, flags: RenewFlags, settings: Omit<Cert
   if (noop) ctx.transcript = [];
   try {
     const report = await runCertificatesCommand(ctx, { ...settings, nextRunAt, noop }, interrupts);
+    let metrics: { path: string; text: string } | undefined;
     if (flags.metricsFile && settings.command === 'renew' && report.outcome && report.summary && report.manifests) {
       try {
-        await writeMetrics(flags.metricsFile, report.manifests, report.outcome.results, report.summary, report.startedAt);
+        metrics = await writeMetrics(flags.metricsFile, report.manifests, report.outcome.results, report.summary, report.startedAt);
       } catch (err) {
         throw new ExitError(ExitCode.CertificateFailed, `error: --metrics-file ${flags.metricsFile}: ${classify(err).message.replace(/^error: /, '')}`);
       }
     }
     const code = interrupts.exitCode() ?? report.code;
-    noop?.finish(code === ExitCode.Ok && !ctx.warned ? report.outcome?.stableUntil : undefined, ctx.transcript ?? []);
+    noop?.finish(code === ExitCode.Ok && !ctx.warned ? report.outcome?.stableUntil : undefined, ctx.transcript ?? [], metrics);
     return code;
   } catch (err) {
     noop?.finish(undefined, []);
@@ -133,8 +134,8 @@ async function renewOnce(ctx: CliContext, flags: RenewFlags, settings: Omit<Cert
 /**
  * Whether this run may leave a no-op receipt (cli/noop-cache.ts): a one-shot renew of the files
  * store, from files, whose output depends on nothing but what it reads and the clock. Not with -v
- * (debug lines would be replayed stale), --force, --dry-run, --schedule (a daemon), a metrics file
- * (rewritten by each run), stdin, or --no-cache.
+ * (debug lines would be replayed stale), --force, --dry-run, --schedule (a daemon), stdin, or
+ * --no-cache. A metrics file is written by the replay too.
  */
 function leavesReceipt(ctx: CliContext, flags: RenewFlags, settings: Omit<CertificatesRunSettings, 'nextRunAt'>): boolean {
   return (
@@ -143,7 +144,6 @@ function leavesReceipt(ctx: CliContext, flags: RenewFlags, settings: Omit<Certif
     settings.store.store === 'files' &&
     !settings.force &&
     !flags.schedule &&
-    !flags.metricsFile &&
     ctx.verbosity !== 'verbose' &&
     !settings.paths.includes('-')
   );
@@ -183,7 +183,7 @@ async function adviseWindows(ctx: CliContext, manifests: Manifests, flags: Renew
 }
 
 /** The textfile-collector file, from the run's own results (nothing is read again). */
-async function writeMetrics(path: string, manifests: Manifests, results: CertificateResult[], summary: Summary, startedAt: number): Promise<void> {
+async function writeMetrics(path: string, manifests: Manifests, results: CertificateResult[], summary: Summary, startedAt: number): Promise<{ path: string; text: string }> {
   const now = new Date();
   const byKey = new Map(manifests.certificates.map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c]));
   const text = renderMetrics(
@@ -206,4 +206,5 @@ async function writeMetrics(path: string, manifests: Manifests, results: Certifi
     { timestampSeconds: Math.floor(now.getTime() / 1000), durationSeconds: (Date.now() - startedAt) / 1000, renewed: summary.issued, failures: summary.failed, upToDate: summary.upToDate, backingOff: summary.backingOff },
   );
   await replaceFile(resolve(path), text, 0o644);
+  return { path: resolve(path), text };
 }
