@@ -31,7 +31,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliResul
   return runCli(args, { cwd: dir, env: { CERTCTL_CACHE_DIR: cache, ...env } });
 }
 
-const renewArgs = (...more: string[]): string[] => ['renew', '-f', manifest, '--out-dir', out, '--lock-timeout', '1s', ...more];
+const renewArgs = (...more: string[]): string[] => ['renew', '-f', manifest, '--out-dir', out, '--lock-timeout', '1s', '--no-jitter', ...more];
 
 /** The one receipt file, and its text ('' when there is none). */
 function receipt(): { path: string; text: string } {
@@ -167,7 +167,7 @@ test('the receipt lasts until the first renewal time', async () => {
     short,
     readFileSync(join(ROOT, 'examples/self-signed/certificate.yaml'), 'utf8').replace(/duration: .*\n/, 'duration: 1h\n  renewBefore: 59m\n'),
   );
-  const args = ['renew', '-f', short, '--out-dir', out, '-o', 'json'];
+  const args = ['renew', '-f', short, '--out-dir', out, '--no-jitter', '-o', 'json'];
   const issued = await cli(args);
   assert.equal(issued.code, 0, issued.stderr);
   await sleep(RACY_WAIT_MS);
