@@ -13,7 +13,7 @@
  * paths, dates and hashes.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
@@ -27,7 +27,6 @@ const FORMAT = 1;
 
 /** Even with nothing changed, a full run at least this often: a safety net for what no signature shows. */
 export const MAX_RECEIPT_AGE_MS = 24 * 3600_000;
-
 
 /**
  * Per-invocation noise: a shell's, systemd's or SSH's bookkeeping, and the variable certctl sets
@@ -219,7 +218,7 @@ function writeAll(fd: number, buf: Buffer): void {
 }
 
 /** Stores the receipt of a clean no-op (atomically, private); failures only cost the next run its shortcut. */
-export function writeReceipt(inv: Invocation, receipt: Omit<Receipt, 'format' | 'key'>): void {
+export async function writeReceipt(inv: Invocation, receipt: Omit<Receipt, 'format' | 'key'>): Promise<void> {
   const dir = cacheDir(inv.env);
   if (!dir) return;
   const key = invocationKey(inv);
@@ -227,10 +226,7 @@ export function writeReceipt(inv: Invocation, receipt: Omit<Receipt, 'format' | 
   try {
     mkdirSync(noopDir, { recursive: true, mode: 0o700 });
     pruneReceipts(noopDir, receipt.createdAt);
-    const path = receiptPath(dir, key);
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, key, ...receipt }), { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, path);
+    await replaceFile(receiptPath(dir, key), JSON.stringify({ format: FORMAT, key, ...receipt }), 0o600);
   } catch {
     // A read-only home or a full disk: the next run is a full one, nothing else.
   }

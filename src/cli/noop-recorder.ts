@@ -87,13 +87,13 @@ export class NoopRecorder {
    * warning), writes the receipt if everything read is still as it was read and was not changed
    * just before; otherwise removes any earlier receipt of this invocation.
    */
-  finish(stableUntil: Date | undefined, output: [1 | 2, string][], metrics?: { path: string; text: string }): void {
-    const deps = this.cleanDependencies(stableUntil);
-    if (!deps || !stableUntil) {
+  async finish(stableUntil: Date | undefined, output: [1 | 2, string][], metrics?: { path: string; text: string }): Promise<void> {
+    const deps = stableUntil && this.cleanDependencies(stableUntil);
+    if (!stableUntil || !deps) {
       forgetReceipt(this.inv);
       return;
     }
-    writeReceipt(this.inv, {
+    await writeReceipt(this.inv, {
       createdAt: this.startedAt,
       validUntil: Math.min(stableUntil.getTime(), this.startedAt + MAX_RECEIPT_AGE_MS),
       deps,
@@ -102,8 +102,8 @@ export class NoopRecorder {
     });
   }
 
-  private cleanDependencies(stableUntil: Date | undefined): Dependency[] | undefined {
-    if (this.spoiled || !stableUntil || stableUntil.getTime() <= Date.now()) return undefined;
+  private cleanDependencies(stableUntil: Date): Dependency[] | undefined {
+    if (this.spoiled || stableUntil.getTime() <= Date.now()) return undefined;
     // What a Secret's files are may have changed after it was read (another writer switched a
     // version): the paths listed now must be the ones recorded.
     for (const t of this.targets) {

@@ -8,6 +8,7 @@ import { evaluate, readinessChain, triggerChain } from '../../src/renewal/chains
 import * as checks from '../../src/renewal/checks.js';
 import type { PolicyInput } from '../../src/renewal/policy-input.js';
 import type { CertificateRecord, IssuedSpec } from '../../src/stores/records.js';
+import { desiredSpec } from './issued-spec-fixture.js';
 
 const DAY = 86_400_000;
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -15,19 +16,7 @@ let key: KeyObject;
 let otherKey: KeyObject;
 let cert: ParsedCertificate;
 
-const desired: IssuedSpec = {
-  commonName: 'a.example.test',
-  dnsNames: ['a.example.test', 'b.example.test'],
-  ipAddresses: [],
-  uris: [],
-  emailAddresses: [],
-  subject: {},
-  usages: ['digital signature', 'key encipherment'],
-  isCA: false,
-  durationMs: 90 * DAY,
-  privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS1' },
-  issuerRef: { name: 'le', kind: 'Issuer', group: 'cert-manager.io' },
-};
+const desired = desiredSpec;
 
 before(async () => {
   key = await generatePrivateKey({ algorithm: 'ECDSA', size: 256 });

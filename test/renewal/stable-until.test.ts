@@ -11,25 +11,13 @@ import { renewalTime } from '../../src/renewal/renewal-time.js';
 import { scheduledRenewal, type RenewalSchedule } from '../../src/renewal/scheduled-renewal.js';
 import { upToDateUntil } from '../../src/renewal/stable-until.js';
 import type { RenewalWindow } from '../../src/renewal/windows.js';
-import type { IssuedSpec } from '../../src/stores/records.js';
+import { desiredSpec } from './issued-spec-fixture.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 
-const desired: IssuedSpec = {
-  commonName: 'a.example.test',
-  dnsNames: ['a.example.test'],
-  ipAddresses: [],
-  uris: [],
-  emailAddresses: [],
-  subject: {},
-  usages: ['digital signature', 'key encipherment'],
-  isCA: false,
-  durationMs: 90 * DAY,
-  privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS1' },
-  issuerRef: { name: 'le', kind: 'Issuer', group: 'cert-manager.io' },
-};
+const desired = desiredSpec;
 
 const LIFETIMES = [2 * H, 20 * H, 6 * DAY, 47 * DAY, 90 * DAY];
 const WINDOW_SETS: RenewalWindow[][] = [

@@ -121,10 +121,10 @@ async function renewOnce(ctx: CliContext, flags: RenewFlags, settings: Omit<Cert
       }
     }
     const code = interrupts.exitCode() ?? report.code;
-    noop?.finish(code === ExitCode.Ok && !ctx.warned ? report.outcome?.stableUntil : undefined, ctx.transcript ?? [], metrics);
+    await noop?.finish(code === ExitCode.Ok && !ctx.warned ? report.outcome?.stableUntil : undefined, ctx.transcript ?? [], metrics);
     return code;
   } catch (err) {
-    noop?.finish(undefined, []);
+    await noop?.finish(undefined, []);
     throw err;
   } finally {
     ctx.transcript = undefined;
